@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+/** `tcp-flow-lens analyze FILE [--json] [--packets]`: the core analysis without VS Code. */
+import { parseArgs } from 'node:util';
+import { readCaptureFile } from './core/capture/file';
+import type { CaptureReader } from './core/capture/reader';
+import { CaptureError } from './core/capture/types';
+import { CaptureIngest } from './core/ingest';
+import { summarizeCapture } from './core/summary';
+import { formatSummaryText } from './cli/text';
+import { writePacketLines } from './cli/packets';
+
+const USAGE = `usage: tcp-flow-lens analyze FILE [--json] [--packets]
+
+  analyze FILE        read a pcap/pcapng capture (optionally gzip-compressed) and summarise its TCP flows
+    --json            print one JSON document instead of the human summary
+    --packets         print one JSON object per TCP packet (JSON Lines), in file order
+
+exit status: 0 on success (warnings included), 2 when the input cannot be read, 1 on a usage error`;
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { json: { type: 'boolean' }, packets: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (err) {
+    process.stderr.write(`tcp-flow-lens: ${(err as Error).message}\n${USAGE}\n`);
+    return 1;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const [command, file, ...extra] = positionals;
+  if (command !== 'analyze' || !file || extra.length > 0) {
+    process.stderr.write(`${USAGE}\n`);
+    return 1;
+  }
+  const ingest = new CaptureIngest();
+  let reader: CaptureReader;
+  try {
+    reader = await readCaptureFile(file, ingest);
+  } catch (err) {
+    const reason = err instanceof CaptureError ? err.message : ioMessage(err);
+    process.stderr.write(`tcp-flow-lens: ${file}: ${reason}\n`);
+    return 2;
+  }
+  if (values.packets) {
+    await writePacketLines(ingest, process.stdout);
+    return 0;
+  }
+  const summary = summarizeCapture(file, reader, ingest);
+  const out = values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummaryText(summary);
+  await new Promise<void>((resolve) => process.stdout.write(out, () => resolve()));
+  return 0;
+}
+
+function ioMessage(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'ENOENT') return 'no such file';
+  if (e.code === 'EISDIR') return 'is a directory, not a capture file';
+  if (e.code === 'EACCES') return 'permission denied';
+  return e.message ?? String(err);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`tcp-flow-lens: internal error: ${(err as Error).message ?? err}\n`);
+    process.exitCode = 3;
+  },
+);

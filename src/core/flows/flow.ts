@@ -1,0 +1,46 @@
+import { formatEndpoint } from './address';
+import { PacketColumns } from './columns';
+
+/** Per-side values learnt from the handshake; index 0 = side a, 1 = side b. */
+export interface HandshakeSide {
+  /** Window-scale shift from this side's SYN option; -1 when its SYN had none, undefined when no SYN was seen. */
+  windowScale: number | undefined;
+  /** MSS option from this side's SYN, undefined when absent or not seen. */
+  mss: number | undefined;
+  sackPermitted: boolean;
+  synFrame: number;
+}
+
+/** One TCP connection instance: a 4-tuple plus everything seen on it, as columns. */
+export class Flow {
+  readonly packets = new PacketColumns();
+  /** Per direction (0 = a→b, 1 = b→a): packets, TCP payload bytes, frame bytes. */
+  readonly packetCount: [number, number] = [0, 0];
+  readonly payloadBytes: [number, number] = [0, 0];
+  readonly wireBytes: [number, number] = [0, 0];
+  readonly handshake: [HandshakeSide, HandshakeSide] = [
+    { windowScale: undefined, mss: undefined, sackPermitted: false, synFrame: 0 },
+    { windowScale: undefined, mss: undefined, sackPermitted: false, synFrame: 0 },
+  ];
+  firstFrame = 0;
+  lastFrame = 0;
+  /** Relative sequence base per direction (tshark's base_seq), used to tell a new connection's SYN. */
+  readonly baseSeq: [number, number] = [0, 0];
+  readonly baseSeqSet: [boolean, boolean] = [false, false];
+
+  constructor(
+    readonly id: number,
+    readonly ipVersion: 4 | 6,
+    /** Side a's address in bytes 0..15, side b's in 16..31. */
+    readonly addresses: Uint8Array,
+    readonly portA: number,
+    readonly portB: number,
+  ) {}
+
+  get a(): string {
+    return formatEndpoint(this.addresses, 0, this.ipVersion, this.portA);
+  }
+  get b(): string {
+    return formatEndpoint(this.addresses, 16, this.ipVersion, this.portB);
+  }
+}

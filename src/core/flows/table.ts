@@ -1,0 +1,134 @@
+import type { PacketRecord } from '../capture/types';
+import { TcpFlag, TcpOpt, type TcpSegment } from '../decode/segment';
+import { Flow } from './flow';
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** Hash of one endpoint (address + port); the flow key is the sum of both, so either direction finds it. */
+function endpointHash(addr: Uint8Array, len: number, port: number): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < len; i++) h = Math.imul(h ^ addr[i], FNV_PRIME);
+  h = Math.imul(h ^ (port & 0xff), FNV_PRIME);
+  return Math.imul(h ^ (port >>> 8), FNV_PRIME);
+}
+
+function sameAddress(a: Uint8Array, aOffset: number, b: Uint8Array, len: number): boolean {
+  for (let i = 0; i < len; i++) if (a[aOffset + i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * TCP flows by 4-tuple and connection instance, numbered like tshark's `tcp.stream`: a SYN (without
+ * ACK) whose sequence number differs from the one this direction started with opens a new instance.
+ * Side a is the source of the instance's first packet.
+ */
+export class FlowTable {
+  readonly flows: Flow[] = [];
+  /** Hash → id of the newest flow with that hash; `older[id]` chains to the next older one. */
+  private readonly newest = new Map<number, number>();
+  private older = new Int32Array(1024);
+  private t0Sec = 0;
+  private t0Nsec = 0;
+  private haveT0 = false;
+
+  /** Set the capture's time origin (the first packet's timestamp, TCP or not). */
+  setTimeOrigin(sec: number, nsec: number): void {
+    this.t0Sec = sec;
+    this.t0Nsec = nsec;
+    this.haveT0 = true;
+  }
+
+  get timeOrigin(): { sec: number; nsec: number } {
+    return { sec: this.t0Sec, nsec: this.t0Nsec };
+  }
+
+  /** File an IP/TCP packet; returns its flow. */
+  add(rec: PacketRecord, seg: TcpSegment): Flow {
+    if (!this.haveT0) this.setTimeOrigin(rec.tsSec, rec.tsNsec);
+    const addrLen = seg.ipVersion === 4 ? 4 : 16;
+    const hash = (endpointHash(seg.src, addrLen, seg.srcPort) + endpointHash(seg.dst, addrLen, seg.dstPort)) | 0;
+    let flow: Flow | undefined;
+    let dir = 0;
+    for (let id = this.newest.get(hash) ?? -1; id >= 0; id = this.older[id]) {
+      const f = this.flows[id];
+      if (f.ipVersion !== seg.ipVersion) continue;
+      if (f.portA === seg.srcPort && f.portB === seg.dstPort && sameAddress(f.addresses, 0, seg.src, addrLen) && sameAddress(f.addresses, 16, seg.dst, addrLen)) {
+        flow = f;
+        dir = 0;
+        break;
+      }
+      if (f.portB === seg.srcPort && f.portA === seg.dstPort && sameAddress(f.addresses, 16, seg.src, addrLen) && sameAddress(f.addresses, 0, seg.dst, addrLen)) {
+        flow = f;
+        dir = 1;
+        break;
+      }
+    }
+    const synOnly = (seg.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN;
+    if (flow && synOnly && flow.baseSeqSet[dir] && flow.baseSeq[dir] !== seg.seq) flow = undefined; // port reuse
+    if (!flow) {
+      flow = this.create(hash, seg, addrLen);
+      dir = 0;
+    }
+    this.record(flow, dir, rec, seg);
+    return flow;
+  }
+
+  private create(hash: number, seg: TcpSegment, addrLen: number): Flow {
+    const id = this.flows.length;
+    const addresses = new Uint8Array(32);
+    addresses.set(seg.src.subarray(0, addrLen), 0);
+    addresses.set(seg.dst.subarray(0, addrLen), 16);
+    const flow = new Flow(id, seg.ipVersion, addresses, seg.srcPort, seg.dstPort);
+    this.flows.push(flow);
+    if (id >= this.older.length) {
+      const grown = new Int32Array(this.older.length * 2);
+      grown.set(this.older);
+      this.older = grown;
+    }
+    this.older[id] = this.newest.get(hash) ?? -1;
+    this.newest.set(hash, id);
+    return flow;
+  }
+
+  private record(flow: Flow, dir: number, rec: PacketRecord, seg: TcpSegment): void {
+    const flags = seg.flags;
+    if (!flow.baseSeqSet[dir]) {
+      // tshark's base_seq: the SYN's seq, else one before the first seq seen (so it shows as 1).
+      flow.baseSeq[dir] = flags & TcpFlag.SYN ? seg.seq : (seg.seq - 1) >>> 0;
+      flow.baseSeqSet[dir] = true;
+    }
+    const side = flow.handshake[dir];
+    if (flags & TcpFlag.SYN && side.synFrame === 0) {
+      side.synFrame = rec.frame;
+      side.windowScale = seg.options & TcpOpt.WSCALE ? seg.windowScale : -1;
+      side.mss = seg.options & TcpOpt.MSS ? seg.mss : undefined;
+      side.sackPermitted = (seg.options & TcpOpt.SACK_PERM) !== 0;
+    } else if (side.synFrame === 0 && seg.options & (TcpOpt.WSCALE | TcpOpt.MSS)) {
+      // Options outside a SYN (scanners, odd stacks): tshark still takes them as this side's.
+      if (seg.options & TcpOpt.WSCALE && side.windowScale === undefined) side.windowScale = seg.windowScale;
+      if (seg.options & TcpOpt.MSS && side.mss === undefined) side.mss = seg.mss;
+    }
+    const p = flow.packets;
+    const i = p.next();
+    p.frame[i] = rec.frame;
+    const secDelta = rec.tsSec - this.t0Sec;
+    p.secDelta[i] = secDelta;
+    p.nsec[i] = rec.tsNsec;
+    p.time[i] = secDelta + (rec.tsNsec - this.t0Nsec) * 1e-9;
+    p.dir[i] = dir;
+    p.seq[i] = seg.seq;
+    p.ack[i] = seg.ack;
+    p.len[i] = seg.payloadLen;
+    p.winRaw[i] = seg.window;
+    p.tcpFlags[i] = flags;
+    p.opts[i] = seg.options;
+    p.wireLen[i] = rec.origLen;
+    if (seg.sackCount > 0) p.addSack(i, seg.sack, seg.sackCount);
+    if (flow.firstFrame === 0) flow.firstFrame = rec.frame;
+    flow.lastFrame = rec.frame;
+    flow.packetCount[dir]++;
+    flow.payloadBytes[dir] += seg.payloadLen;
+    flow.wireBytes[dir] += rec.origLen;
+  }
+}

@@ -1,0 +1,97 @@
+import type { CaptureReader } from './capture/reader';
+import type { CaptureFormat, CaptureWarning } from './capture/types';
+import type { Flow } from './flows/flow';
+import type { CaptureIngest, LinkTypeStats, SkipCounts } from './ingest';
+
+/** One flow in the `analyze --json` document. */
+export interface FlowSummary {
+  id: number;
+  a: string;
+  b: string;
+  firstFrame: number;
+  lastFrame: number;
+  /** Seconds since the capture's first packet. */
+  start: number;
+  duration: number;
+  packetsAtoB: number;
+  packetsBtoA: number;
+  payloadAtoB: number;
+  payloadBtoA: number;
+  bytesAtoB: number;
+  bytesBtoA: number;
+  /** Shift count from each side's SYN; null when that SYN carried no option or was not captured. */
+  windowScale: { a: number | null; b: number | null };
+  mss: { a: number | null; b: number | null };
+}
+
+/** The `analyze --json` document. */
+export interface CaptureSummary {
+  file: string;
+  format: CaptureFormat | null;
+  packets: number;
+  tcpPackets: number;
+  /** Absolute time of the first packet: seconds since the epoch with all nine nanosecond digits. */
+  firstPacketEpoch: string | null;
+  linkTypes: LinkTypeStats[];
+  skipped: SkipCounts;
+  warnings: CaptureWarning[];
+  flows: FlowSummary[];
+}
+
+/** `sec.nnnnnnnnn` with the nanoseconds exact. */
+export function formatEpoch(sec: number, nsec: number): string {
+  return `${sec}.${String(nsec).padStart(9, '0')}`;
+}
+
+export function summarizeFlow(flow: Flow): FlowSummary {
+  const p = flow.packets;
+  const [ha, hb] = flow.handshake;
+  const scale = (w: number | undefined) => (w === undefined || w < 0 ? null : w);
+  const start = p.length > 0 ? p.time[0] : 0;
+  return {
+    id: flow.id,
+    a: flow.a,
+    b: flow.b,
+    firstFrame: flow.firstFrame,
+    lastFrame: flow.lastFrame,
+    start,
+    duration: p.length > 0 ? p.time[p.length - 1] - start : 0,
+    packetsAtoB: flow.packetCount[0],
+    packetsBtoA: flow.packetCount[1],
+    payloadAtoB: flow.payloadBytes[0],
+    payloadBtoA: flow.payloadBytes[1],
+    bytesAtoB: flow.wireBytes[0],
+    bytesBtoA: flow.wireBytes[1],
+    windowScale: { a: scale(ha.windowScale), b: scale(hb.windowScale) },
+    mss: { a: ha.mss ?? null, b: hb.mss ?? null },
+  };
+}
+
+/** Warnings for what the decoder had to skip, so nothing is dropped silently. */
+export function skipWarnings(ingest: CaptureIngest): CaptureWarning[] {
+  const out: CaptureWarning[] = [];
+  for (const lt of ingest.linkTypeStats) {
+    if (!lt.decoded) out.push({ offset: -1, message: `${lt.packets} packets with link type ${lt.name} are not decoded` });
+  }
+  const s = ingest.skipped;
+  if (s.fragments) out.push({ offset: -1, message: `${s.fragments} non-first IP fragments skipped (not reassembled)` });
+  if (s.truncated) out.push({ offset: -1, message: `${s.truncated} packets cut by the snapshot length before a complete TCP header` });
+  if (s.malformed) out.push({ offset: -1, message: `${s.malformed} packets with malformed IP headers` });
+  if (ingest.tcpTruncated) out.push({ offset: -1, message: `${ingest.tcpTruncated} TCP headers with options cut by the snapshot length (decoded as far as they go)` });
+  return out;
+}
+
+export function summarizeCapture(file: string, reader: CaptureReader | undefined, ingest: CaptureIngest, extraWarnings: CaptureWarning[] = []): CaptureSummary {
+  const origin = ingest.flows.timeOrigin;
+  return {
+    file,
+    format: reader?.format ?? null,
+    packets: ingest.packets,
+    tcpPackets: ingest.tcpPackets,
+    firstPacketEpoch: ingest.packets > 0 ? formatEpoch(origin.sec, origin.nsec) : null,
+    linkTypes: ingest.linkTypeStats,
+    skipped: { ...ingest.skipped },
+    warnings: [...(reader?.warnings ?? []), ...extraWarnings, ...skipWarnings(ingest)],
+    flows: ingest.flows.flows.map(summarizeFlow),
+  };
+}
