@@ -1,0 +1,36 @@
+// Lint: typescript-eslint's recommended rules plus the boundaries of DESIGN.md, enforced here rather than by good intentions:
+// src/core is pure TypeScript (no `vscode`, no DOM) and webview/ never imports `vscode`.
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const noVscode = { name: 'vscode', message: 'Only src/host may import the vscode API.' };
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', 'bench/out/**', 'test-results/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      'no-restricted-imports': ['error', { paths: [noVscode], patterns: [{ group: ['**/host/**', '**/webview/**'], message: 'src/core must not depend on the host or the webview.' }] }],
+      // The DOM is not there in a worker, the CLI or the tests.
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'HTMLElement', 'HTMLCanvasElement', 'requestAnimationFrame', 'localStorage'],
+    },
+  },
+  {
+    files: ['webview/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': ['error', { paths: [noVscode], patterns: [{ group: ['**/src/host/**', '**/src/core/**'], message: 'The webview shares only src/protocol.ts with the host.' }] }],
+    },
+  },
+  {
+    files: ['**/*.mjs', 'scripts/**', 'bench/**', 'test/**', '.ci/**'],
+    languageOptions: { globals: { ...globals.node } },
+  },
+);
