@@ -39,7 +39,12 @@ export class PacketDecoder {
     const end = rec.offset + rec.capLen;
     // Where the packet ends on the wire (tshark's reported length), less a trailing FCS.
     this.wireEnd = rec.offset + Math.max(rec.origLen, rec.capLen) - rec.fcsLen;
-    switch (rec.linkType) {
+    return this.link(rec.linkType, start, end);
+  }
+
+  private link(linkType: number, start: number, end: number): DecodeResult {
+    const v = this.view;
+    switch (linkType) {
       case LinkType.ETHERNET:
         return this.ethernet(start, end);
       case LinkType.NULL:
@@ -55,10 +60,22 @@ export class PacketDecoder {
         return this.ipv6(start, end);
       case LinkType.LINUX_SLL:
         if (end - start < 16) return DecodeResult.Truncated;
-        return this.etherType(this.view.getUint16(start + 14), start + 16, end);
+        return this.etherType(v.getUint16(start + 14), start + 16, end);
       case LinkType.LINUX_SLL2:
         if (end - start < 20) return DecodeResult.Truncated;
-        return this.etherType(this.view.getUint16(start), start + 20, end);
+        return this.etherType(v.getUint16(start), start + 20, end);
+      case LinkType.FDDI:
+        return this.fddi(start, end);
+      case LinkType.NFLOG:
+        return this.nflog(start, end);
+      case LinkType.PPI:
+        return this.ppi(start, end);
+      case LinkType.IPOIB:
+        // Linux's capture header: 20-byte destination and source hardware addresses, then type + reserved.
+        if (end - start < 44) return DecodeResult.Truncated;
+        return this.etherType(v.getUint16(start + 40), start + 44, end);
+      case LinkType.ARCNET_LINUX:
+        return this.arcnet(start, end);
       default:
         return DecodeResult.UnsupportedLink;
     }
@@ -79,6 +96,59 @@ export class PacketDecoder {
     if (type === ETH_IPV4) return this.ipv4(pos, end);
     if (type === ETH_IPV6) return this.ipv6(pos, end);
     return DecodeResult.NotIp;
+  }
+
+  /** FDDI: frame control + two addresses, then 802.2 LLC/SNAP carrying an EtherType. */
+  private fddi(start: number, end: number): DecodeResult {
+    const v = this.view;
+    // Some BSDs pad the FDDI header by 3 bytes; look for the SNAP header at either place.
+    for (const llc of [start + 13, start + 16]) {
+      if (end - llc < 8) continue;
+      if (v.getUint8(llc) === 0xaa && v.getUint8(llc + 1) === 0xaa && v.getUint8(llc + 2) === 0x03) {
+        return this.etherType(v.getUint16(llc + 6), llc + 8, end);
+      }
+    }
+    return end - start < 21 ? DecodeResult.Truncated : DecodeResult.NotIp;
+  }
+
+  /** Linux NFLOG: a 4-byte header, then TLVs in host byte order; type 9 (NFULA_PAYLOAD) holds the IP packet. */
+  private nflog(start: number, end: number): DecodeResult {
+    const v = this.view;
+    if (end - start < 4) return DecodeResult.Truncated;
+    let p = start + 4;
+    while (end - p >= 4) {
+      // Lengths are host order; a length of 0 or above 0xff in the low byte tells a big-endian writer.
+      let len = v.getUint16(p, true);
+      let type = v.getUint16(p + 2, true);
+      if (len < 4 || p + len > end) {
+        len = v.getUint16(p);
+        type = v.getUint16(p + 2);
+      }
+      if (len < 4) return DecodeResult.Malformed;
+      if ((type & 0x7fff) === 9) return this.rawIp(p + 4, Math.min(end, p + len));
+      p += (len + 3) & ~3;
+    }
+    return DecodeResult.NotIp;
+  }
+
+  /** Per-Packet Information header: its length and the link type of what follows. */
+  private ppi(start: number, end: number): DecodeResult {
+    if (end - start < 8) return DecodeResult.Truncated;
+    const len = this.view.getUint16(start + 2, true);
+    const inner = this.view.getUint32(start + 4, true);
+    if (len < 8 || start + len > end || inner === LinkType.PPI) return DecodeResult.Malformed;
+    return this.link(inner, start + len, end);
+  }
+
+  /** Linux ARCNET: source, destination, offset, then the RFC 1201 protocol id, split flag and sequence. */
+  private arcnet(start: number, end: number): DecodeResult {
+    const v = this.view;
+    if (end - start < 8) return DecodeResult.Truncated;
+    const protocol = v.getUint8(start + 4);
+    if (protocol !== 0xd4) return DecodeResult.NotIp; // 212 = IPv4 over RFC 1201
+    // An exception packet (split flag 0xff) repeats the protocol id and flag after 4 filler bytes.
+    const ip = v.getUint8(start + 5) === 0xff ? start + 12 : start + 8;
+    return this.ipv4(ip, end);
   }
 
   private bsdLoopback(start: number, end: number): DecodeResult {

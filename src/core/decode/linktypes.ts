@@ -2,13 +2,18 @@
 export const LinkType = {
   NULL: 0,
   ETHERNET: 1,
+  FDDI: 10,
   RAW_ALIAS_12: 12,
   RAW_ALIAS_14: 14,
   RAW: 101,
   LOOP: 108,
   LINUX_SLL: 113,
+  ARCNET_LINUX: 129,
+  PPI: 192,
   IPV4: 228,
   IPV6: 229,
+  NFLOG: 239,
+  IPOIB: 242,
   LINUX_SLL2: 276,
 } as const;
 
