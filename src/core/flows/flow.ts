@@ -22,6 +22,8 @@ export class Flow {
     { windowScale: undefined, mss: undefined, sackPermitted: false, synFrame: 0 },
     { windowScale: undefined, mss: undefined, sackPermitted: false, synFrame: 0 },
   ];
+  /** Option values of the few packets that carry MSS or window scale: packet index → mss * 256 + shift (0xffff / 0xff when absent). */
+  readonly optionValues = new Map<number, number>();
   firstFrame = 0;
   lastFrame = 0;
   /** Relative sequence base per direction (tshark's base_seq), used to tell a new connection's SYN. */
@@ -36,6 +38,12 @@ export class Flow {
     readonly portA: number,
     readonly portB: number,
   ) {}
+
+  /** The window-scale shift carried by packet `i`, if it had the option. */
+  optionShift(i: number): number | undefined {
+    const v = this.optionValues.get(i);
+    return v === undefined || (v & 0xff) === 0xff ? undefined : v & 0xff;
+  }
 
   get a(): string {
     return formatEndpoint(this.addresses, 0, this.ipVersion, this.portA);

@@ -125,6 +125,10 @@ export class FlowTable {
     p.opts[i] = seg.options;
     p.wireLen[i] = rec.origLen;
     if (seg.sackCount > 0) p.addSack(i, seg.sack, seg.sackCount);
+    if (seg.options & (TcpOpt.WSCALE | TcpOpt.MSS)) {
+      const mss = seg.options & TcpOpt.MSS ? seg.mss : 0xffff;
+      flow.optionValues.set(i, mss * 256 + (seg.options & TcpOpt.WSCALE ? Math.min(seg.windowScale, 0xfe) : 0xff));
+    }
     if (flow.firstFrame === 0) flow.firstFrame = rec.frame;
     flow.lastFrame = rec.frame;
     flow.packetCount[dir]++;

@@ -1,0 +1,45 @@
+/** What the analysis adds to each packet of a flow, as columns parallel to the flow's PacketColumns. */
+
+export const BIF_UNSET = -1;
+
+export class AnalysisColumns {
+  length = 0;
+  /** Flag bits (flags.ts). */
+  flags: Uint32Array;
+  /** Calculated window as Wireshark shows it: raw << sender's scale, raw on SYNs and when the scale is unknown. */
+  win: Uint32Array;
+  /** Wireshark's window_size_scalefactor as a shift: 0..14, -1 unknown, -2 scaling not used; -3 on SYN segments (not applicable). */
+  winShift: Int8Array;
+  /** tcp.analysis.bytes_in_flight, or BIF_UNSET. */
+  bytesInFlight: Int32Array;
+  /** tcp.analysis.duplicate_ack_num, 0 when not a duplicate ACK. */
+  dupAckNum: Uint32Array;
+  /** tcp.analysis.ack_rtt in seconds, NaN when this packet acknowledges no segment exactly. */
+  ackRtt: Float64Array;
+
+  constructor(capacity: number) {
+    this.flags = new Uint32Array(capacity);
+    this.win = new Uint32Array(capacity);
+    this.winShift = new Int8Array(capacity);
+    this.bytesInFlight = new Int32Array(capacity);
+    this.dupAckNum = new Uint32Array(capacity);
+    this.ackRtt = new Float64Array(capacity);
+  }
+
+  /** Make sure index `i` fits, doubling as the flow grows (live captures). */
+  ensure(capacity: number): void {
+    if (capacity <= this.flags.length) return;
+    const c = Math.max(capacity, this.flags.length * 2);
+    const grow = <T extends Uint32Array | Int8Array | Int32Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(c);
+      b.set(a);
+      return b;
+    };
+    this.flags = grow(this.flags);
+    this.win = grow(this.win);
+    this.winShift = grow(this.winShift);
+    this.bytesInFlight = grow(this.bytesInFlight);
+    this.dupAckNum = grow(this.dupAckNum);
+    this.ackRtt = grow(this.ackRtt);
+  }
+}
