@@ -29,6 +29,8 @@ export class DirectionState {
   dupacknum = 0;
   /** Analysis flags of this direction's previous segment. */
   lastSegmentFlags = 0;
+  /** Bytes covered by the SACK blocks of this direction's latest SACK option (Wireshark keeps at most 3). */
+  sackedBytes = 0;
   /** Bytes in flight is trustworthy (false after a gap until the peer acknowledges again). */
   validBif = true;
   readonly unacked = new UnackedSegments();

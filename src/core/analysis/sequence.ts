@@ -3,6 +3,7 @@ import type { Flow } from '../flows/flow';
 import { AnalysisColumns, BIF_UNSET } from './columns';
 import { DirectionState, SCALE_NOT_USED, SCALE_UNKNOWN } from './direction';
 import { Flag } from './flags';
+import { MAX_UNACKED } from './unacked';
 
 const SYN = TcpFlag.SYN;
 const FIN = TcpFlag.FIN;
@@ -13,6 +14,8 @@ const MAX_SHIFT = 14; // RFC 7323 §2.3
 const FAST_RETRANS_WINDOW = 0.02;
 /** Out-of-order threshold when no initial RTT is known (Wireshark: 3 ms). */
 const DEFAULT_OOO_THRESHOLD = 0.003;
+/** Wireshark stores -1 in its unsigned dup-ACK counter after an "ACKed unseen segment"; it then counts as ≥ 2. */
+const DUPACK_AFTER_UNSEEN = -1;
 
 /** Sequence-space comparisons modulo 2^32 (RFC 9293 §3.4). */
 const gt = (a: number, b: number) => ((a - b) | 0) > 0;
@@ -64,10 +67,11 @@ export class SequenceAnalyzer {
       rev.base = (p.ack[i] - 1) >>> 0;
       rev.baseSet = true;
     }
-    const seq = (p.seq[i] - fwd.base) >>> 0;
-    const ack = flags & ACK ? (p.ack[i] - rev.base) >>> 0 : 0;
+    // Like Wireshark, the analysis itself runs on absolute numbers; `base` only anchors bytes in flight.
+    const seq = p.seq[i];
+    const ack = p.ack[i];
+    if (flags & ACK) rev.validBif = true;
 
-    this.windowScaling(i, d, flags);
     if (flags & SYN) {
       out.win[i] = window;
       out.winShift[i] = -3;
@@ -76,43 +80,51 @@ export class SequenceAnalyzer {
       out.win[i] = fwd.scale >= 0 ? window * 2 ** fwd.scale : window;
     }
 
-    // Initial RTT: the last SYN to the first ACK without SYN that follows it.
-    if (flags & SYN && !(flags & ACK)) this.lastSynTime = time;
-    else if ((flags & (SYN | ACK)) === ACK && Number.isNaN(this.initialRtt) && !Number.isNaN(this.lastSynTime)) {
-      this.initialRtt = time - this.lastSynTime;
-    }
-
     let f = 0;
     out.bytesInFlight[i] = BIF_UNSET;
     out.dupAckNum[i] = 0;
     out.ackRtt[i] = NaN;
 
     // Our persist-probe flag: anything sent into a zero window, incl. Linux's zero-length probe at SND.UNA − 1.
-    if (rev.window === 0 && !(flags & (SYN | RST)) && (seglen > 0 || ((seq + 1) | 0) === (rev.lastack | 0))) f |= Flag.PERSIST_PROBE;
+    if (rev.window === 0 && !(flags & (SYN | RST)) && (seglen > 0 || ((seq + 1) >>> 0) === rev.lastack)) f |= Flag.PERSIST_PROBE;
 
-    f |= this.forwardChecks(fwd, rev, seq, ack, seglen, flags, window, i);
-    if (ack !== fwd.lastack) {
-      fwd.dupacknum = 0;
-    }
+    f |= this.forwardChecks(fwd, rev, seq, ack, seglen, flags, window);
     if (f & Flag.DUPLICATE_ACK) out.dupAckNum[i] = fwd.dupacknum;
+    if (ack !== fwd.lastack) fwd.dupacknum = 0;
 
     // ACKed segment that wasn't captured: this ACK covers data beyond what the peer was seen to send in order.
     if (rev.maxseqtobeacked !== 0 && gt(ack, rev.maxseqtobeacked) && flags & ACK) {
-      f |= Flag.ACK_LOST_SEGMENT;
-      rev.maxseqtobeacked = rev.nextseq;
+      if (lt(rev.maxseqtobeacked, rev.nextseq)) {
+        rev.maxseqtobeacked = rev.nextseq;
+        f |= Flag.ACK_LOST_SEGMENT;
+      } else {
+        // The peer only sends pure ACKs: report this gap once; -1 also arms its fast-retransmission test.
+        if (rev.dupacknum === 0) f |= Flag.ACK_LOST_SEGMENT;
+        rev.dupacknum = DUPACK_AFTER_UNSEEN;
+      }
     }
 
     f |= this.retransmissionChecks(fwd, rev, seq, seglen, flags, time, f);
 
     this.advance(fwd, seq, seglen, flags, i, time, f);
     fwd.window = window;
-    fwd.windowFromSyn = (flags & SYN) !== 0;
+    // Until this side sends a non-SYN ACK its last window is the unscaled SYN window (Wireshark's is_first_ack).
+    if (flags & SYN) fwd.windowFromSyn = true;
+    else if (flags & ACK) fwd.windowFromSyn = false;
     fwd.lastack = ack;
     fwd.lastackTime = time;
     fwd.lastSegmentFlags = f;
     this.acknowledge(rev, ack, i, time);
-    if (seglen > 0) this.bytesInFlight(fwd, i);
-    out.flags[i] = f;
+    if (seglen > 0) this.bytesInFlight(fwd, rev, flags, i);
+    fwd.sackedBytes = p.opts[i] & TcpOpt.SACK ? this.sackedBytes(i) : 0;
+    out.flags[i] = f & (Flag.FAST_RETRANSMISSION | Flag.SPURIOUS_RETRANSMISSION) ? f | Flag.RETRANSMISSION : f;
+    // Options take effect after the packet is analysed, so a window-scale option counts from the next packet on.
+    this.windowScaling(i, d, flags);
+    // Initial RTT: the last SYN to the first ACK without SYN that follows it (0 counts as not measured).
+    if ((flags & (SYN | ACK)) === SYN) this.lastSynTime = time;
+    else if ((flags & (SYN | ACK)) === ACK && !(this.initialRtt > 0) && !Number.isNaN(this.lastSynTime)) {
+      this.initialRtt = time - this.lastSynTime;
+    }
   }
 
   /** Window scale from the options (any segment) and the SYN rules of Wireshark's verify_tcp_window_scaling. */
@@ -135,7 +147,7 @@ export class SequenceAnalyzer {
   }
 
   /** The forward checks, in Wireshark's order; returns the flags they set. */
-  private forwardChecks(fwd: DirectionState, rev: DirectionState, seq: number, ack: number, seglen: number, flags: number, window: number, i: number): number {
+  private forwardChecks(fwd: DirectionState, rev: DirectionState, seq: number, ack: number, seglen: number, flags: number, window: number): number {
     let f = 0;
     if (seglen === 1 && seq === fwd.nextseq && rev.window === 0) return Flag.ZERO_WINDOW_PROBE;
     const noSynFinRst = (flags & (SYN | FIN | RST)) === 0;
@@ -157,17 +169,16 @@ export class SequenceAnalyzer {
       window === 0 &&
       fwd.window === 0 &&
       seq === fwd.nextseq &&
-      (ack === fwd.lastack || ack === ((fwd.lastack + 1) >>> 0)) &&
+      ack === fwd.lastack &&
       rev.lastSegmentFlags & Flag.ZERO_WINDOW_PROBE &&
       noSynFinRst
     ) {
       return f | Flag.ZERO_WINDOW_PROBE_ACK;
     }
     if (sameSeqAck && window !== 0 && window === fwd.window) {
-      fwd.dupacknum++;
+      fwd.dupacknum = fwd.dupacknum === DUPACK_AFTER_UNSEEN ? 1 : fwd.dupacknum + 1;
       f |= Flag.DUPLICATE_ACK;
     }
-    void i;
     return f;
   }
 
@@ -178,29 +189,28 @@ export class SequenceAnalyzer {
     let notAdvanced = fwd.nextseq !== 0 && lt(seq, fwd.nextseq);
     // Data right after a dropped probe byte, at nextseq − 1, is new data, not a retransmission.
     if (seglen > 1 && ((fwd.nextseq - 1) >>> 0) === seq) notAdvanced = false;
-    if (notAdvanced && rev.dupacknum >= 2 && rev.lastack === seq && time - rev.lastackTime < FAST_RETRANS_WINDOW) {
+    if (seglen > 0 && rev.lastack !== 0 && le((seq + seglen) >>> 0, rev.lastack)) return Flag.SPURIOUS_RETRANSMISSION;
+    // Fast retransmission is checked before out-of-order (tshark's tcp.fastrt_supersedes_ooo default).
+    const sinceAck = time - rev.lastackTime; // negative intervals wrap to huge in Wireshark's unsigned maths
+    if (notAdvanced && (rev.dupacknum >= 2 || rev.dupacknum === DUPACK_AFTER_UNSEEN) && rev.lastack === seq && sinceAck >= 0 && sinceAck < FAST_RETRANS_WINDOW) {
       return Flag.FAST_RETRANSMISSION;
     }
     const threshold = Number.isNaN(this.initialRtt) || this.initialRtt === 0 ? DEFAULT_OOO_THRESHOLD : this.initialRtt;
-    if (notAdvanced && time - fwd.nextseqTime < threshold && fwd.nextseq !== ((seq + seglen) >>> 0) && !this.alreadySeen(fwd, seq)) {
-      return Flag.OUT_OF_ORDER;
-    }
-    if (seglen > 0 && rev.lastack !== 0 && le((seq + seglen) >>> 0, rev.lastack)) return Flag.SPURIOUS_RETRANSMISSION;
+    const end = (seq + seglen + (flags & (SYN | FIN) ? 1 : 0)) >>> 0;
+    const sinceAdvance = time - fwd.nextseqTime;
+    if (notAdvanced && sinceAdvance >= 0 && sinceAdvance < threshold && fwd.nextseq !== end) return Flag.OUT_OF_ORDER;
     return notAdvanced ? Flag.RETRANSMISSION : 0;
-  }
-
-  private alreadySeen(fwd: DirectionState, seq: number): boolean {
-    const u = fwd.unacked;
-    for (let k = 0; k < u.count; k++) if (u.seq[k] === seq) return true;
-    return false;
   }
 
   /** Track the segment as unacknowledged and move nextseq / maxseqtobeacked forward. */
   private advance(fwd: DirectionState, seq: number, seglen: number, flags: number, i: number, time: number, f: number): void {
     let nextseq = (seq + seglen) >>> 0;
-    if (seglen > 0 || flags & (SYN | FIN)) {
+    // SYN and FIN count one byte, but only for a segment the (bounded) unacked list still tracks.
+    if ((seglen > 0 || flags & (SYN | FIN)) && fwd.unacked.count < MAX_UNACKED) {
       if (flags & (SYN | FIN)) nextseq = (nextseq + 1) >>> 0;
       fwd.unacked.add(seq, nextseq, i, time);
+    } else if (seglen > 0 || flags & (SYN | FIN)) {
+      fwd.unacked.capHits++;
     }
     const probe = (f & Flag.ZERO_WINDOW_PROBE) !== 0;
     if ((gt(nextseq, fwd.nextseq) || fwd.nextseq === 0) && !probe) {
@@ -217,7 +227,8 @@ export class SequenceAnalyzer {
     let rtt = NaN;
     for (let k = 0; k < u.count; k++) {
       if (ack === u.end[k]) {
-        rtt = time - u.time[k];
+        // Wireshark walks newest to oldest and keeps the last match: the oldest segment ending here.
+        if (Number.isNaN(rtt)) rtt = time - u.time[k];
         continue;
       }
       if (gt(ack, u.seq[k]) && le(ack, u.end[k])) u.seq[k] = ack; // partly acknowledged
@@ -226,20 +237,37 @@ export class SequenceAnalyzer {
       }
     }
     u.count = kept;
-    if (!Number.isNaN(rtt)) this.out.ackRtt[i] = rtt;
+    if (rtt > 0) this.out.ackRtt[i] = rtt; // Wireshark hides a zero RTT
   }
 
-  /** Highest end minus lowest start over the unacknowledged segments (Wireshark's default method). */
-  private bytesInFlight(fwd: DirectionState, i: number): void {
+  /** Sum of the SACK blocks of packet `i`; like Wireshark, only the first three blocks count. */
+  private sackedBytes(i: number): number {
+    const p = this.flow.packets;
+    const at = p.sackAt[i];
+    const n = Math.min(p.sackCount[i], 3);
+    let sum = 0;
+    for (let k = 0; k < n; k++) sum += (p.sackEdges[at + 2 * k + 1] - p.sackEdges[at + 2 * k]) >>> 0;
+    return sum;
+  }
+
+  /**
+   * Bytes in flight after this data segment (Wireshark's default, payload-based method): highest end
+   * minus lowest start over the unacknowledged segments, less what the peer last SACKed; a SYN or FIN
+   * byte is virtual and not counted.
+   */
+  private bytesInFlight(fwd: DirectionState, rev: DirectionState, flags: number, i: number): void {
     const u = fwd.unacked;
     if (u.count === 0 || !fwd.validBif) return;
-    let first = (u.seq[0] - 0) >>> 0;
-    let last = u.end[0];
+    // Relative to the base, compared as plain unsigned numbers like Wireshark.
+    let first = (u.seq[0] - fwd.base) >>> 0;
+    let last = (u.end[0] - fwd.base) >>> 0;
     for (let k = 1; k < u.count; k++) {
-      if (lt(u.seq[k], first)) first = u.seq[k];
-      if (gt(u.end[k], last)) last = u.end[k];
+      const s = (u.seq[k] - fwd.base) >>> 0;
+      const e = (u.end[k] - fwd.base) >>> 0;
+      if (s < first) first = s;
+      if (e > last) last = e;
     }
-    const inFlight = (last - first) >>> 0;
-    if (inFlight > 0 && inFlight < 2_000_000_000) this.out.bytesInFlight[i] = inFlight;
+    const inFlight = (last - first - rev.sackedBytes) >>> 0;
+    if (inFlight > 0 && inFlight < 2_000_000_000) this.out.bytesInFlight[i] = flags & (SYN | FIN) ? inFlight - 1 : inFlight;
   }
 }
