@@ -17,9 +17,9 @@ const DEFAULT_OOO_THRESHOLD = 0.003;
 /** Wireshark stores -1 in its unsigned dup-ACK counter after an "ACKed unseen segment"; it then counts as ≥ 2. */
 const DUPACK_AFTER_UNSEEN = -1;
 
-/** Sequence-space comparisons modulo 2^32 (RFC 9293 §3.4). */
-const gt = (a: number, b: number) => ((a - b) | 0) > 0;
+/** Sequence-space comparisons modulo 2^32 (RFC 9293 §3.4), written as Wireshark's LT_SEQ/GT_SEQ/LE_SEQ so the 2^31 tie breaks alike. */
 const lt = (a: number, b: number) => ((a - b) | 0) < 0;
+const gt = (a: number, b: number) => lt(b, a);
 const le = (a: number, b: number) => ((a - b) | 0) <= 0;
 
 /**
