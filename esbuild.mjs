@@ -1,4 +1,5 @@
-// One script, several builds: the CLI (node) for now; extension, webview and worker join as they land.
+// One script, several builds: the extension (VS Code's extension host), its parse worker (worker_threads),
+// the webview (browser) and the CLI (node).
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -11,8 +12,14 @@ const common = {
   logLevel: 'warning',
 };
 
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+
 const builds = [
-  { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20' },
+  { ...node, entryPoints: ['src/host/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // Loaded with `new Worker(dist/parseWorker.js)`; must not pull in `vscode`, which a worker does not have.
+  { ...node, entryPoints: ['src/host/parseWorker.ts'], outfile: 'dist/parseWorker.js' },
+  { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js' },
 ];
 
 if (watch) {

@@ -1,0 +1,34 @@
+/** The custom editor for packet captures (*.pcap, *.pcapng, *.cap): read-only, one webview per editor. */
+import * as vscode from 'vscode';
+import { CaptureDocument } from './captureDocument';
+import { EditorSession } from './editorSession';
+import { captureEditorHtml, webviewResourceRoots } from './webviewHtml';
+
+export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvider<CaptureDocument> {
+  static readonly viewType = 'tcpFlowLens.capture';
+
+  static register(context: vscode.ExtensionContext): void {
+    const provider = new CaptureEditorProvider(context.extensionUri);
+    context.subscriptions.push(
+      vscode.window.registerCustomEditorProvider(CaptureEditorProvider.viewType, provider, {
+        supportsMultipleEditorsPerDocument: true,
+      }),
+    );
+  }
+
+  private constructor(private readonly extensionUri: vscode.Uri) {}
+
+  openCustomDocument(uri: vscode.Uri): CaptureDocument {
+    const workerPath = vscode.Uri.joinPath(this.extensionUri, 'dist', 'parseWorker.js').fsPath;
+    const document = new CaptureDocument(uri, workerPath);
+    void document.load();
+    return document;
+  }
+
+  resolveCustomEditor(document: CaptureDocument, panel: vscode.WebviewPanel): void {
+    panel.webview.options = { enableScripts: true, localResourceRoots: webviewResourceRoots(this.extensionUri) };
+    panel.webview.html = captureEditorHtml(panel.webview, this.extensionUri);
+    // The session disposes itself with the panel.
+    new EditorSession(document, panel);
+  }
+}
