@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { readCaptureFile } from './core/capture/file';
 import type { CaptureReader } from './core/capture/reader';
 import { CaptureError } from './core/capture/types';
+import { analyzeFlows } from './core/analysis/analyze';
 import { CaptureIngest } from './core/ingest';
 import { summarizeCapture } from './core/summary';
 import { formatSummaryText } from './cli/text';
@@ -48,11 +49,12 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`tcp-flow-lens: ${file}: ${reason}\n`);
     return 2;
   }
+  const analyses = analyzeFlows(ingest.flows.flows);
   if (values.packets) {
-    await writePacketLines(ingest, process.stdout);
+    await writePacketLines(ingest, analyses, process.stdout);
     return 0;
   }
-  const summary = summarizeCapture(file, reader, ingest);
+  const summary = summarizeCapture(file, reader, ingest, analyses);
   const out = values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummaryText(summary);
   await new Promise<void>((resolve) => process.stdout.write(out, () => resolve()));
   return 0;

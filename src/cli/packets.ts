@@ -1,4 +1,6 @@
 import type { Writable } from 'node:stream';
+import type { FlowAnalysis } from '../core/analysis/analyze';
+import { flagNames } from '../core/analysis/flags';
 import type { CaptureIngest } from '../core/ingest';
 import { formatEpoch } from '../core/summary';
 
@@ -6,10 +8,12 @@ import { formatEpoch } from '../core/summary';
 const BATCH_BYTES = 1 << 16;
 
 /**
- * Print one JSON object per TCP packet in file order:
- * `{frame, flow, dir, time, epoch, seq, ack, len, winRaw, tcpFlags}` (dir 0 = a→b, 1 = b→a).
+ * Print one JSON object per TCP packet in file order (dir 0 = a→b, 1 = b→a):
+ * `{frame, flow, dir, time, epoch, seq, ack, len, winRaw, tcpFlags, win, winScale, bytesInFlight,
+ * dupAckNum, rtt, flags}`. `win` is the calculated window and `winScale` Wireshark's scale factor
+ * (a multiplier; -1 unknown, -2 not used; null on SYN segments); `rtt` is the ACK RTT in seconds.
  */
-export async function writePacketLines(ingest: CaptureIngest, out: Writable): Promise<void> {
+export async function writePacketLines(ingest: CaptureIngest, analyses: readonly FlowAnalysis[], out: Writable): Promise<void> {
   const flows = ingest.flows.flows;
   // Flows are filed in frame order already; merge them by frame number.
   const maxFrame = ingest.packets;
@@ -28,9 +32,18 @@ export async function writePacketLines(ingest: CaptureIngest, out: Writable): Pr
     const id = flowOf[frame];
     if (id < 0) continue;
     const p = flows[id].packets;
+    const a = analyses[id].analyzer.out;
     const i = indexOf[frame];
     const epoch = formatEpoch(origin.sec + p.secDelta[i], p.nsec[i]);
-    batch += `{"frame":${frame},"flow":${id},"dir":${p.dir[i]},"time":${p.time[i].toFixed(9)},"epoch":"${epoch}","seq":${p.seq[i]},"ack":${p.ack[i]},"len":${p.len[i]},"winRaw":${p.winRaw[i]},"tcpFlags":${p.tcpFlags[i]}}\n`;
+    const shift = a.winShift[i];
+    const winScale = shift === -3 ? null : shift >= 0 ? 2 ** shift : shift;
+    const bif = a.bytesInFlight[i] >= 0 ? a.bytesInFlight[i] : null;
+    const rtt = Number.isNaN(a.ackRtt[i]) ? null : a.ackRtt[i].toFixed(9);
+    const flags = a.flags[i] ? `"${flagNames(a.flags[i]).join('","')}"` : '';
+    batch +=
+      `{"frame":${frame},"flow":${id},"dir":${p.dir[i]},"time":${p.time[i].toFixed(9)},"epoch":"${epoch}",` +
+      `"seq":${p.seq[i]},"ack":${p.ack[i]},"len":${p.len[i]},"winRaw":${p.winRaw[i]},"tcpFlags":${p.tcpFlags[i]},` +
+      `"win":${a.win[i]},"winScale":${winScale},"bytesInFlight":${bif},"dupAckNum":${a.dupAckNum[i] || null},"rtt":${rtt},"flags":[${flags}]}\n`;
     if (batch.length >= BATCH_BYTES) {
       if (!(await write(out, batch))) return;
       batch = '';

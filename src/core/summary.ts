@@ -1,3 +1,4 @@
+import { analyzeFlows, type FlowAnalysis, type SideScale } from './analysis/analyze';
 import type { CaptureReader } from './capture/reader';
 import type { CaptureFormat, CaptureWarning } from './capture/types';
 import type { Flow } from './flows/flow';
@@ -19,9 +20,30 @@ export interface FlowSummary {
   payloadBtoA: number;
   bytesAtoB: number;
   bytesBtoA: number;
-  /** Shift count from each side's SYN; null when that SYN carried no option or was not captured. */
-  windowScale: { a: number | null; b: number | null };
+  /**
+   * Window scaling. `a`/`b`: the shift each side's SYN announced (null: no option or no SYN seen).
+   * `applied`: the shift the analysis applies to each side's windows; `source` says where it comes
+   * from; `inferred` is true when a shift was inferred from the data (handshake not captured), with
+   * the `evidence`.
+   */
+  windowScale: {
+    a: number | null;
+    b: number | null;
+    applied: { a: number | null; b: number | null };
+    source: { a: SideScale['source']; b: SideScale['source'] };
+    inferred: boolean;
+    evidence?: { a?: SideScale['evidence']; b?: SideScale['evidence'] };
+  };
   mss: { a: number | null; b: number | null };
+  /** Packets carrying each analysis flag (Wireshark's names, plus persist_probe). */
+  flags: Record<string, number>;
+  /** Seconds from the SYN to the first ACK after the handshake; null without one. */
+  initialRtt: number | null;
+  maxBytesInFlight: { aToB: number | null; bToA: number | null };
+  /** Smallest calculated window each side advertised. */
+  minWindow: { a: number | null; b: number | null };
+  /** Segments beyond the 10,000 unacknowledged ones tracked per direction (bytes in flight approximate when > 0). */
+  unackedCapHits: number;
 }
 
 /** The `analyze --json` document. */
@@ -43,7 +65,7 @@ export function formatEpoch(sec: number, nsec: number): string {
   return `${sec}.${String(nsec).padStart(9, '0')}`;
 }
 
-export function summarizeFlow(flow: Flow): FlowSummary {
+export function summarizeFlow(flow: Flow, analysis: FlowAnalysis): FlowSummary {
   const p = flow.packets;
   const [ha, hb] = flow.handshake;
   const scale = (w: number | undefined) => (w === undefined || w < 0 ? null : w);
@@ -62,8 +84,26 @@ export function summarizeFlow(flow: Flow): FlowSummary {
     payloadBtoA: flow.payloadBytes[1],
     bytesAtoB: flow.wireBytes[0],
     bytesBtoA: flow.wireBytes[1],
-    windowScale: { a: scale(ha.windowScale), b: scale(hb.windowScale) },
+    windowScale: windowScaleSummary(scale(ha.windowScale), scale(hb.windowScale), analysis),
     mss: { a: ha.mss ?? null, b: hb.mss ?? null },
+    flags: analysis.flagCounts,
+    initialRtt: analysis.initialRtt,
+    maxBytesInFlight: analysis.maxBytesInFlight,
+    minWindow: analysis.minWindow,
+    unackedCapHits: analysis.unackedCapHits,
+  };
+}
+
+function windowScaleSummary(a: number | null, b: number | null, analysis: FlowAnalysis): FlowSummary['windowScale'] {
+  const { a: sa, b: sb } = analysis.windowScale;
+  const inferred = sa.source === 'inferred' || sb.source === 'inferred';
+  return {
+    a,
+    b,
+    applied: { a: sa.shift, b: sb.shift },
+    source: { a: sa.source, b: sb.source },
+    inferred,
+    ...(inferred ? { evidence: { a: sa.evidence, b: sb.evidence } } : {}),
   };
 }
 
@@ -81,7 +121,19 @@ export function skipWarnings(ingest: CaptureIngest): CaptureWarning[] {
   return out;
 }
 
-export function summarizeCapture(file: string, reader: CaptureReader | undefined, ingest: CaptureIngest, extraWarnings: CaptureWarning[] = []): CaptureSummary {
+function analysisWarnings(analyses: readonly FlowAnalysis[]): CaptureWarning[] {
+  const capped = analyses.filter((a) => a.unackedCapHits > 0).length;
+  if (!capped) return [];
+  return [{ offset: -1, message: `${capped} flows had more than 10000 unacknowledged segments in one direction; their bytes in flight is approximate (segments beyond the cap are not tracked)` }];
+}
+
+export function summarizeCapture(
+  file: string,
+  reader: CaptureReader | undefined,
+  ingest: CaptureIngest,
+  analyses: readonly FlowAnalysis[] = analyzeFlows(ingest.flows.flows),
+  extraWarnings: CaptureWarning[] = [],
+): CaptureSummary {
   const origin = ingest.flows.timeOrigin;
   return {
     file,
@@ -91,7 +143,7 @@ export function summarizeCapture(file: string, reader: CaptureReader | undefined
     firstPacketEpoch: ingest.packets > 0 ? formatEpoch(origin.sec, origin.nsec) : null,
     linkTypes: ingest.linkTypeStats,
     skipped: { ...ingest.skipped },
-    warnings: [...(reader?.warnings ?? []), ...extraWarnings, ...skipWarnings(ingest)],
-    flows: ingest.flows.flows.map(summarizeFlow),
+    warnings: [...(reader?.warnings ?? []), ...extraWarnings, ...skipWarnings(ingest), ...analysisWarnings(analyses)],
+    flows: ingest.flows.flows.map((flow) => summarizeFlow(flow, analyses[flow.id])),
   };
 }

@@ -1,0 +1,72 @@
+import type { Flow } from '../flows/flow';
+import { SCALE_NOT_USED } from './direction';
+import { FLAG_NAMES } from './flags';
+import { inferWindowScale, type InferredScale } from './scaleInference';
+import { SequenceAnalyzer } from './sequence';
+
+/** Window scaling of one side as the analysis understands it. */
+export interface SideScale {
+  /** Shift applied to this side's windows, or null when unknown / not used. */
+  shift: number | null;
+  /** 'handshake': from the SYN options; 'not-used': the handshake shows no scaling; 'inferred': from the flow's own data; 'unknown': windows are raw. */
+  source: 'handshake' | 'not-used' | 'inferred' | 'unknown';
+  evidence?: InferredScale;
+}
+
+/** Per-flow results of the Wireshark-compatible analysis. */
+export interface FlowAnalysis {
+  analyzer: SequenceAnalyzer;
+  /** Packets carrying each flag, by flag name (only flags that occur). */
+  flagCounts: Record<string, number>;
+  /** Seconds from the last SYN to the first ACK after it; null without a handshake. */
+  initialRtt: number | null;
+  /** Largest bytes in flight a→b and b→a; null when never measured. */
+  maxBytesInFlight: { aToB: number | null; bToA: number | null };
+  /** Smallest calculated window each side advertised; null when that side sent nothing. */
+  minWindow: { a: number | null; b: number | null };
+  windowScale: { a: SideScale; b: SideScale };
+  /** Segments not tracked because a direction had 10,000 unacknowledged segments (bytes in flight is then approximate). */
+  unackedCapHits: number;
+}
+
+/** Run (or continue) the sequence analysis of a flow and summarise it. */
+export function analyzeFlow(flow: Flow, analyzer = new SequenceAnalyzer(flow)): FlowAnalysis {
+  analyzer.run();
+  const p = flow.packets;
+  const out = analyzer.out;
+  const counts = new Map<number, number>();
+  const maxBif = [-1, -1];
+  const minWin = [Infinity, Infinity];
+  for (let i = 0; i < p.length; i++) {
+    const f = out.flags[i];
+    if (f) for (const [bit] of FLAG_NAMES) if (f & bit) counts.set(bit, (counts.get(bit) ?? 0) + 1);
+    const d = p.dir[i];
+    if (out.bytesInFlight[i] > maxBif[d]) maxBif[d] = out.bytesInFlight[i];
+    if (out.win[i] < minWin[d]) minWin[d] = out.win[i];
+  }
+  const flagCounts: Record<string, number> = {};
+  for (const [bit, name] of FLAG_NAMES) if (counts.has(bit)) flagCounts[name] = counts.get(bit)!;
+  const num = (v: number) => (v < 0 || v === Infinity ? null : v);
+  return {
+    analyzer,
+    flagCounts,
+    initialRtt: analyzer.initialRtt > 0 ? analyzer.initialRtt : null,
+    maxBytesInFlight: { aToB: num(maxBif[0]), bToA: num(maxBif[1]) },
+    minWindow: { a: num(minWin[0]), b: num(minWin[1]) },
+    windowScale: { a: sideScale(flow, analyzer, 0), b: sideScale(flow, analyzer, 1) },
+    unackedCapHits: analyzer.dirs[0].unacked.capHits + analyzer.dirs[1].unacked.capHits,
+  };
+}
+
+function sideScale(flow: Flow, analyzer: SequenceAnalyzer, side: 0 | 1): SideScale {
+  const scale = analyzer.dirs[side].scale;
+  if (scale >= 0) return { shift: scale, source: 'handshake' };
+  if (scale === SCALE_NOT_USED) return { shift: null, source: 'not-used' };
+  const evidence = inferWindowScale(flow, side);
+  return evidence ? { shift: evidence.shift, source: 'inferred', evidence } : { shift: null, source: 'unknown' };
+}
+
+/** Analyse every flow of a capture; the result is indexed by flow id. */
+export function analyzeFlows(flows: readonly Flow[]): FlowAnalysis[] {
+  return flows.map((flow) => analyzeFlow(flow));
+}
