@@ -9,6 +9,7 @@ import { analyzeFlows } from '../../src/core/analysis/analyze';
 import { FLAG_NAMES, flagNames } from '../../src/core/analysis/flags';
 import { readCaptureFile } from '../../src/core/capture/file';
 import { CaptureError } from '../../src/core/capture/types';
+import { inferWindowScale } from '../../src/core/analysis/scaleInference';
 import { CaptureIngest } from '../../src/core/ingest';
 import { corpusAvailable, oracleEntries } from '../support/corpus';
 
@@ -108,5 +109,37 @@ if (!corpusAvailable()) {
       assert.deepEqual([fps, fns], [[], []], `${name}: flagged only by us / only by tshark`);
     }
     assert.ok(report.length >= 12, report.join('\n'));
+  });
+}
+
+if (corpusAvailable()) {
+  test('window-scale inference never contradicts a captured handshake', async () => {
+    // The inference ignores SYN segments, so running it on flows whose handshake we know shows what
+    // it would conclude had the capture started later.
+    let pinned = 0;
+    let unknown = 0;
+    for (const { capture } of oracleEntries()) {
+      const ingest = new CaptureIngest();
+      try {
+        await readCaptureFile(capture, ingest);
+      } catch {
+        continue;
+      }
+      for (const flow of ingest.flows.flows) {
+        for (const side of [0, 1] as const) {
+          const truth = flow.handshake[side].windowScale;
+          const peer = flow.handshake[1 - side].windowScale;
+          if (truth === undefined || truth < 0 || peer === undefined || peer < 0) continue;
+          const inferred = inferWindowScale(flow, side);
+          if (!inferred) {
+            unknown++;
+            continue;
+          }
+          assert.equal(inferred.shift, Math.min(truth, 14), `${capture} flow ${flow.id} side ${side}`);
+          pinned++;
+        }
+      }
+    }
+    assert.ok(pinned >= 2 && unknown > 0, `pinned ${pinned}, unknown ${unknown}`);
   });
 }

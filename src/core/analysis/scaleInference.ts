@@ -4,11 +4,11 @@ import type { Flow } from '../flows/flow';
 /** Evidence for a window-scale shift inferred when the handshake was not captured. */
 export interface InferredScale {
   shift: number;
-  /** Data segments that would have been sent beyond the receiver's window with any smaller shift. */
+  /** Data segments that need at least the lower-bound shift to stay inside the receiver's window. */
   segmentsRequiring: number;
   /** Segments that end exactly at the right edge with this shift (a window-limited sender). */
   segmentsAtEdge: number;
-  /** First frame that needs this shift. */
+  /** First frame that needs the lower-bound shift. */
   firstFrame: number;
 }
 
@@ -17,12 +17,28 @@ const MAX_SHIFT = 14;
 const MIN_EVIDENCE = 2;
 
 /**
- * Infer the shift of the window that side `receiver` advertises, from what the other side sent:
- * a sender stays within ack + (window << shift), so the smallest shift that keeps every data segment
- * at or inside that right edge is a lower bound the flow itself proves (RFC 7323 §2.3 caps it at 14).
- * Returns undefined unless at least two segments need a non-zero shift.
+ * Infer the shift of the window that side `receiver` advertises, from what the other side sent.
+ * A sender stays within ack + (window << shift), which bounds the shift from below (the smallest
+ * shift that keeps every data segment at or inside that right edge). A lower bound is not an
+ * answer, so the shift is taken only where a window-limited sender pins it: segments that end
+ * exactly at the right edge for that shift (at least two, and twice as many as for any other
+ * candidate). Otherwise the scale stays unknown. RFC 7323 §2.3 caps shifts at 14.
  */
 export function inferWindowScale(flow: Flow, receiver: 0 | 1): InferredScale | undefined {
+  const minShift = lowerBound(flow, receiver);
+  if (minShift.shift === 0) return undefined;
+  const hits = new Uint32Array(MAX_SHIFT + 1);
+  for (let k = minShift.shift; k <= MAX_SHIFT; k++) hits[k] = countAtEdge(flow, receiver, k);
+  let best = minShift.shift;
+  for (let k = minShift.shift; k <= MAX_SHIFT; k++) if (hits[k] > hits[best]) best = k;
+  let second = 0;
+  for (let k = minShift.shift; k <= MAX_SHIFT; k++) if (k !== best && hits[k] > second) second = hits[k];
+  if (hits[best] < MIN_EVIDENCE || hits[best] < 2 * second) return undefined;
+  return { shift: best, segmentsRequiring: minShift.requiring, segmentsAtEdge: hits[best], firstFrame: minShift.firstFrame };
+}
+
+/** The smallest shift that keeps every data segment inside the receiver's advertised right edge. */
+function lowerBound(flow: Flow, receiver: 0 | 1): { shift: number; requiring: number; firstFrame: number } {
   const p = flow.packets;
   let haveWindow = false;
   let ack = 0;
@@ -30,7 +46,6 @@ export function inferWindowScale(flow: Flow, receiver: 0 | 1): InferredScale | u
   let shift = 0;
   let requiring = 0;
   let firstFrame = 0;
-  const needed = new Uint8Array(p.length);
   for (let i = 0; i < p.length; i++) {
     const flags = p.tcpFlags[i];
     if (p.dir[i] === receiver) {
@@ -45,18 +60,15 @@ export function inferWindowScale(flow: Flow, receiver: 0 | 1): InferredScale | u
     if (beyond <= win) continue;
     let k = 1;
     while (k < MAX_SHIFT && win * 2 ** k < beyond) k++;
-    needed[i] = k;
     if (k > shift) {
       shift = k;
+      requiring = 0;
       firstFrame = p.frame[i];
     }
+    if (k === shift) requiring++;
   }
-  if (shift === 0) return undefined;
-  for (let i = 0; i < p.length; i++) if (needed[i] === shift) requiring++;
-  if (requiring < MIN_EVIDENCE) return undefined;
-  return { shift, segmentsRequiring: requiring, segmentsAtEdge: countAtEdge(flow, receiver, shift), firstFrame };
+  return { shift, requiring, firstFrame };
 }
-
 function countAtEdge(flow: Flow, receiver: 0 | 1, shift: number): number {
   const p = flow.packets;
   let edge = -1;
