@@ -19,7 +19,8 @@ function run(cmd, args) {
 }
 
 run(process.execPath, ['esbuild.mjs', '--production']);
-// --allow-missing-repository: the manifest names no public repository yet, and vsce would otherwise ask.
-run('npx', ['--no', '@vscode/vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--out', vsix]);
+// The manifest names no public repository yet: --allow-missing-repository stops vsce from asking, and
+// --no-rewrite-relative-links keeps README's relative links (vsce can only rewrite them to a repository URL).
+run('npx', ['--no', '@vscode/vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix]);
 const { size } = statSync(join(repo, vsix));
 process.stdout.write(`[package] ${vsix}: ${(size / 1024).toFixed(1)} KiB (${size} bytes)\n`);
