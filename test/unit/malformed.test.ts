@@ -9,6 +9,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import { CORPUS_DIR } from '../support/corpus';
 import { tcpSegment, writePcap, writePcapng } from '../support/capture-writer';
 
@@ -41,7 +42,7 @@ function analyze(file: string): Promise<Run> {
   return new Promise((resolvePromise, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, ['--require', reporter, CLI, 'analyze', file, '--json'], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
-    const streams = [child.stdout, child.stderr, child.stdio[3] as NodeJS.ReadableStream];
+    const streams = [1, 2, 3].map((fd) => child.stdio[fd] as Readable);
     const chunks: Buffer[][] = [[], [], []];
     streams.forEach((s, i) => s.on('data', (b: Buffer) => chunks[i].push(b)));
     // A hang is a failure, not a stuck test run.
