@@ -264,11 +264,13 @@ describe('pcapng', () => {
   });
 });
 
-/** The pcapng sample plus a cut-short tail, as a capture still being written looks. */
+const MULTI_FILE = writePcapng(MULTI);
+
+/** Both formats, and the pcapng sample cut short as a capture still being written looks. */
 const STREAMS = {
   pcap: writePcap(FRAMES, { nanos: true, bigEndian: true }),
-  pcapng: writePcapng(MULTI),
-  'pcapng cut short': writePcapng(MULTI).subarray(0, writePcapng(MULTI).length - 30),
+  pcapng: MULTI_FILE,
+  'pcapng cut short': MULTI_FILE.subarray(0, MULTI_FILE.length - 30),
 };
 
 describe('streaming', () => {
