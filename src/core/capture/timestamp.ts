@@ -21,7 +21,9 @@ export function splitTimestamp(hi: number, lo: number, unitsPerSecond: number): 
     const q1 = Math.floor((r * TWO16 + l1) / d); r = r * TWO16 + l1 - q1 * d;
     const q0 = Math.floor((r * TWO16 + l0) / d); r = r * TWO16 + l0 - q0 * d;
     ts.sec = ((q3 * TWO16 + q2) * TWO16 + q1) * TWO16 + q0;
-    ts.nsec = d === 1e9 ? r : Math.floor((r * 1e9) / d);
+    if (d === 1e9) ts.nsec = r;
+    else if (r * 1e9 <= Number.MAX_SAFE_INTEGER) ts.nsec = Math.floor((r * 1e9) / d);
+    else ts.nsec = Number((BigInt(r) * 1_000_000_000n) / BigInt(d)); // resolutions finer than ~10^7 units/s
     return;
   }
   // Exotic resolutions (finer than ~7 ps): rare enough for BigInt.
