@@ -10,6 +10,8 @@ const FIN = TcpFlag.FIN;
 const RST = TcpFlag.RST;
 const ACK = TcpFlag.ACK;
 const MAX_SHIFT = 14; // RFC 7323 §2.3
+/** 2^shift for every valid shift, looked up instead of computed per packet. */
+const SCALE_FACTOR = Float64Array.from({ length: MAX_SHIFT + 1 }, (_, k) => 2 ** k);
 /** Wireshark's fast-retransmission window after the last duplicate ACK. */
 const FAST_RETRANS_WINDOW = 0.02;
 /** Out-of-order threshold when no initial RTT is known (Wireshark: 3 ms). */
@@ -77,7 +79,7 @@ export class SequenceAnalyzer {
       out.winShift[i] = -3;
     } else {
       out.winShift[i] = fwd.scale;
-      out.win[i] = fwd.scale >= 0 ? window * 2 ** fwd.scale : window;
+      out.win[i] = fwd.scale > 0 ? window * SCALE_FACTOR[fwd.scale] : window;
     }
 
     let f = 0;
@@ -161,7 +163,7 @@ export class SequenceAnalyzer {
     if (sameSeqAck && window !== 0 && window !== fwd.window) f |= Flag.WINDOW_UPDATE;
     if (seglen > 0 && rev.scale !== SCALE_UNKNOWN && noSynFinRst) {
       const shift = rev.windowFromSyn || rev.scale === SCALE_NOT_USED ? 0 : rev.scale;
-      if (rev.window >= 0 && ((seq + seglen) >>> 0) === ((rev.lastack + rev.window * 2 ** shift) >>> 0)) f |= Flag.WINDOW_FULL;
+      if (rev.window >= 0 && ((seq + seglen) >>> 0) === ((rev.lastack + rev.window * SCALE_FACTOR[shift]) >>> 0)) f |= Flag.WINDOW_FULL;
     }
     if (sameSeqAck && window !== 0 && window === fwd.window && rev.lastSegmentFlags & Flag.KEEP_ALIVE) return f | Flag.KEEP_ALIVE_ACK;
     if (

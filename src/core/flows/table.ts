@@ -18,6 +18,13 @@ function sameAddress(a: Uint8Array, aOffset: number, b: Uint8Array, len: number)
   return true;
 }
 
+/** 0 when `seg` goes a→b in `flow`, 1 when b→a, -1 when it is another 4-tuple. */
+function matchDirection(flow: Flow, seg: TcpSegment, addrLen: number): number {
+  if (flow.portA === seg.srcPort && flow.portB === seg.dstPort && sameAddress(flow.addresses, 0, seg.src, addrLen) && sameAddress(flow.addresses, 16, seg.dst, addrLen)) return 0;
+  if (flow.portB === seg.srcPort && flow.portA === seg.dstPort && sameAddress(flow.addresses, 16, seg.src, addrLen) && sameAddress(flow.addresses, 0, seg.dst, addrLen)) return 1;
+  return -1;
+}
+
 /**
  * TCP flows by 4-tuple and connection instance, numbered like tshark's `tcp.stream`: a SYN (without
  * ACK) whose sequence number differs from the one this direction started with opens a new instance.
@@ -28,6 +35,8 @@ export class FlowTable {
   /** Hash → id of the newest flow with that hash; `older[id]` chains to the next older one. */
   private readonly newest = new Map<number, number>();
   private older = new Int32Array(1024);
+  /** The flow the previous packet belonged to: consecutive packets usually share one, so it is tried first. */
+  private last: Flow | undefined;
   private t0Sec = 0;
   private t0Nsec = 0;
   private haveT0 = false;
@@ -47,20 +56,25 @@ export class FlowTable {
   add(rec: PacketRecord, seg: TcpSegment): Flow {
     if (!this.haveT0) this.setTimeOrigin(rec.tsSec, rec.tsNsec);
     const addrLen = seg.ipVersion === 4 ? 4 : 16;
+    const last = this.last;
+    if (last && last.ipVersion === seg.ipVersion && !(seg.flags & TcpFlag.SYN)) {
+      // Not a SYN, so no new instance can start; `last` is always the newest instance of its 4-tuple.
+      const dir = matchDirection(last, seg, addrLen);
+      if (dir >= 0) {
+        this.record(last, dir, rec, seg);
+        return last;
+      }
+    }
     const hash = (endpointHash(seg.src, addrLen, seg.srcPort) + endpointHash(seg.dst, addrLen, seg.dstPort)) | 0;
     let flow: Flow | undefined;
     let dir = 0;
     for (let id = this.newest.get(hash) ?? -1; id >= 0; id = this.older[id]) {
       const f = this.flows[id];
       if (f.ipVersion !== seg.ipVersion) continue;
-      if (f.portA === seg.srcPort && f.portB === seg.dstPort && sameAddress(f.addresses, 0, seg.src, addrLen) && sameAddress(f.addresses, 16, seg.dst, addrLen)) {
+      const d = matchDirection(f, seg, addrLen);
+      if (d >= 0) {
         flow = f;
-        dir = 0;
-        break;
-      }
-      if (f.portB === seg.srcPort && f.portA === seg.dstPort && sameAddress(f.addresses, 16, seg.src, addrLen) && sameAddress(f.addresses, 0, seg.dst, addrLen)) {
-        flow = f;
-        dir = 1;
+        dir = d;
         break;
       }
     }
@@ -71,6 +85,7 @@ export class FlowTable {
       dir = 0;
     }
     this.record(flow, dir, rec, seg);
+    this.last = flow;
     return flow;
   }
 
