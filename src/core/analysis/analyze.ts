@@ -3,6 +3,7 @@ import { SCALE_NOT_USED } from './direction';
 import { FLAG_NAMES } from './flags';
 import { inferWindowScale, type InferredScale } from './scaleInference';
 import { SequenceAnalyzer } from './sequence';
+import { findStalls, flowRtt, type StallEpisode } from './stalls';
 
 /** Window scaling of one side as the analysis understands it. */
 export interface SideScale {
@@ -25,6 +26,10 @@ export interface FlowAnalysis {
   /** Smallest calculated window each side advertised; null when that side sent nothing. */
   minWindow: { a: number | null; b: number | null };
   windowScale: { a: SideScale; b: SideScale };
+  /** Stall episodes of both receivers, in time order. */
+  stalls: StallEpisode[];
+  /** Round-trip estimate used to pair probes with replies (seconds). */
+  rtt: number;
   /** Segments not tracked because a direction had 10,000 unacknowledged segments (bytes in flight is then approximate). */
   unackedCapHits: number;
 }
@@ -47,15 +52,32 @@ export function analyzeFlow(flow: Flow, analyzer = new SequenceAnalyzer(flow)): 
   const flagCounts: Record<string, number> = {};
   for (const [bit, name] of FLAG_NAMES) if (counts.has(bit)) flagCounts[name] = counts.get(bit)!;
   const num = (v: number) => (v < 0 || v === Infinity ? null : v);
+  const windowScale = { a: sideScale(flow, analyzer, 0), b: sideScale(flow, analyzer, 1) };
+  const initialRtt = analyzer.initialRtt > 0 ? analyzer.initialRtt : null;
+  const rtt = flowRtt(out, initialRtt);
+  const stalls = ([0, 1] as const)
+    .flatMap((side) => findStalls(flow, out, side, windowBytes(flow, analyzer, side === 0 ? windowScale.a : windowScale.b), { rtt }))
+    .sort((x, y) => x.start - y.start);
   return {
     analyzer,
     flagCounts,
-    initialRtt: analyzer.initialRtt > 0 ? analyzer.initialRtt : null,
+    initialRtt,
     maxBytesInFlight: { aToB: num(maxBif[0]), bToA: num(maxBif[1]) },
     minWindow: { a: num(minWin[0]), b: num(minWin[1]) },
-    windowScale: { a: sideScale(flow, analyzer, 0), b: sideScale(flow, analyzer, 1) },
+    windowScale,
+    stalls,
+    rtt,
     unackedCapHits: analyzer.dirs[0].unacked.capHits + analyzer.dirs[1].unacked.capHits,
   };
+}
+
+/** Window in bytes as the peer reads it: Wireshark's calculated window, or raw << shift when the shift was inferred. */
+function windowBytes(flow: Flow, analyzer: SequenceAnalyzer, scale: SideScale): (i: number) => number {
+  const out = analyzer.out;
+  if (scale.source !== 'inferred' || scale.shift === null) return (i) => out.win[i];
+  const factor = 2 ** scale.shift;
+  const p = flow.packets;
+  return (i) => p.winRaw[i] * factor;
 }
 
 function sideScale(flow: Flow, analyzer: SequenceAnalyzer, side: 0 | 1): SideScale {

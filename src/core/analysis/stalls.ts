@@ -1,0 +1,236 @@
+import { TcpFlag, TcpOpt } from '../decode/segment';
+import type { Flow } from '../flows/flow';
+import type { AnalysisColumns } from './columns';
+import { Flag } from './flags';
+
+/** How a stall episode ended. */
+export type StallEnd = 'window_update' | 'probe_reply' | 'ack_with_data' | 'rst' | 'fin' | 'capture_end';
+
+/** The receiver owed the sender a window update it never sent by itself. */
+export interface OwedUpdate {
+  /** Seconds charged as owed. */
+  seconds: number;
+  confidence: 'high' | 'medium' | 'low';
+  /** One sentence, and the frames that show it. */
+  evidence: string;
+  frames: number[];
+}
+
+/** An interval during which a receiver advertised less than one MSS while the sender had data waiting. */
+export interface StallEpisode {
+  /** Side whose window closed (0 = a, 1 = b). */
+  receiver: 0 | 1;
+  start: number;
+  end: number;
+  startFrame: number;
+  endFrame: number;
+  duration: number;
+  /** Persist probes the sender sent during the episode (any style), with their frames. */
+  probes: number;
+  probeFrames: number[];
+  endedBy: StallEnd;
+  /** Window (bytes) advertised by the packet that ended the episode; null when it did not reopen. */
+  reopenedWindow: number | null;
+  /** Bytes the sender had sent but the receiver not yet acknowledged when the window closed. */
+  outstanding: number;
+  /** One MSS of the data towards this receiver. */
+  mss: number;
+  /** The window that counts as open: min(MSS, half the largest window this receiver advertised). */
+  threshold: number;
+  owed: OwedUpdate | null;
+}
+
+/** Timing of replies: what counts as "the receiver answered that probe". */
+export interface ReplyTiming {
+  /** Round-trip time estimate of the flow in seconds. */
+  rtt: number;
+}
+
+const DEFAULT_MSS = 536; // RFC 9293 §3.7.1
+const DEFAULT_RTT = 0.01;
+
+/** Bytes the timestamps option takes in every segment (RFC 7323 §3.2, padded), which the MSS does not cover (RFC 6691). */
+const TIMESTAMP_OPTION_BYTES = 12;
+
+/**
+ * One full segment of the data flowing towards `receiver`: its MSS option less the timestamps
+ * option when the sender uses it; without an MSS option, the largest segment seen (at least 536).
+ */
+export function receiverMss(flow: Flow, receiver: 0 | 1): number {
+  const p = flow.packets;
+  let largest = 0;
+  let timestamps = false;
+  for (let i = 0; i < p.length; i++) {
+    if (p.dir[i] === receiver) continue;
+    if (p.len[i] > largest) largest = p.len[i];
+    if (p.opts[i] & TcpOpt.TIMESTAMP) timestamps = true;
+  }
+  const advertised = flow.handshake[receiver].mss;
+  if (advertised) return advertised - (timestamps ? TIMESTAMP_OPTION_BYTES : 0);
+  return Math.max(largest, DEFAULT_MSS);
+}
+
+/**
+ * The window below which the sender is stalled: one MSS, or half the receiver's buffer (estimated by
+ * the largest window it advertised) when that is smaller — RFC 1122 4.2.3.3's min(Fr·RCV.BUFF,
+ * Eff.snd.MSS) with Fr = 1/2. A loopback flow with a 64 KiB MSS and a 16 KiB buffer is not stalled
+ * by a 16 KiB window.
+ */
+export function reopenThreshold(flow: Flow, receiver: 0 | 1, mss: number, windowBytes: (i: number) => number): number {
+  const p = flow.packets;
+  let largest = 0;
+  for (let i = 0; i < p.length; i++) if (p.dir[i] === receiver && windowBytes(i) > largest) largest = windowBytes(i);
+  return largest > 0 ? Math.min(mss, Math.floor(largest / 2)) : mss;
+}
+
+/** A flow's RTT: the initial RTT, else the smallest ACK RTT seen, else 10 ms. */
+export function flowRtt(out: AnalysisColumns, initialRtt: number | null): number {
+  if (initialRtt && initialRtt > 0) return initialRtt;
+  let best = Infinity;
+  for (let i = 0; i < out.length; i++) if (out.ackRtt[i] > 0 && out.ackRtt[i] < best) best = out.ackRtt[i];
+  return best === Infinity ? DEFAULT_RTT : best;
+}
+
+interface Open {
+  startIndex: number;
+  /** The sender had filled the offered window, or probed: data was waiting. */
+  dataWaiting: boolean;
+  probes: number[];
+  outstanding: number;
+  lastAck: number;
+  /** Right edge (ack + window) of the receiver's latest advertisement. */
+  edge: number;
+}
+
+/**
+ * Stall episodes of one receiver (RFC 1122 4.2.3.3 / 4.2.2.17): an episode starts at the first
+ * advertisement below one MSS (see `reopenThreshold`) while the sender has data waiting — it already sent up to that right
+ * edge (a zero window always qualifies) — and ends at the first advertisement of at least that,
+ * or at RST, FIN or the end of the capture. Persist probes during it are counted.
+ * `windowBytes(i)` is the window packet `i` advertises, in bytes.
+ */
+export function findStalls(flow: Flow, out: AnalysisColumns, receiver: 0 | 1, windowBytes: (i: number) => number, timing: ReplyTiming): StallEpisode[] {
+  const p = flow.packets;
+  const mss = receiverMss(flow, receiver);
+  const threshold = reopenThreshold(flow, receiver, mss, windowBytes);
+  const episodes: StallEpisode[] = [];
+  let open: Open | undefined;
+  let senderNext = 0;
+  let haveSender = false;
+  for (let i = 0; i < p.length; i++) {
+    const flags = p.tcpFlags[i];
+    if (p.dir[i] !== receiver) {
+      const end = (p.seq[i] + p.len[i]) >>> 0;
+      if (!haveSender || ((end - senderNext) | 0) > 0) senderNext = end;
+      haveSender = true;
+      if (!open) continue;
+      if (out.flags[i] & Flag.PERSIST_PROBE) {
+        open.probes.push(i);
+        open.dataWaiting = true;
+      } else if (((senderNext - open.edge) | 0) >= 0) {
+        open.dataWaiting = true;
+      }
+      if (flags & (TcpFlag.RST | TcpFlag.FIN)) {
+        close(i, flags & TcpFlag.RST ? 'rst' : 'fin', null);
+      }
+      continue;
+    }
+    if (flags & TcpFlag.SYN) continue; // SYN windows say nothing about a stall
+    const win = windowBytes(i);
+    if (flags & TcpFlag.RST) {
+      if (open) close(i, 'rst', null);
+      continue;
+    }
+    if (!open) {
+      // The stall starts at the first small advertisement the sender is blocked by: it already reached that right edge.
+      const edge = (p.ack[i] + win) >>> 0;
+      if (win < threshold && flags & TcpFlag.ACK && haveSender && ((senderNext - edge) | 0) >= 0) {
+        open = {
+          startIndex: i,
+          dataWaiting: true,
+          probes: [],
+          outstanding: Math.max(0, (senderNext - p.ack[i]) | 0),
+          lastAck: p.ack[i],
+          edge,
+        };
+      }
+      continue;
+    }
+    if (win >= threshold) {
+      close(i, endedBy(i), win);
+    } else {
+      open.lastAck = p.ack[i];
+      open.edge = (p.ack[i] + win) >>> 0;
+      if (flags & TcpFlag.FIN) close(i, 'fin', null);
+    }
+  }
+  if (open) close(p.length - 1, 'capture_end', null);
+  return episodes;
+
+  function endedBy(i: number): StallEnd {
+    if (p.tcpFlags[i] & TcpFlag.FIN) return 'fin';
+    if (replyTo(i) >= 0) return 'probe_reply';
+    if (p.len[i] > 0 || p.ack[i] !== open!.lastAck) return 'ack_with_data';
+    return 'window_update';
+  }
+
+  /** The probe this receiver packet answers: the sender's last packet was a persist probe, shortly before. */
+  function replyTo(i: number): number {
+    const probes = open!.probes;
+    if (probes.length === 0) return -1;
+    const k = probes[probes.length - 1];
+    for (let j = k + 1; j < i; j++) if (p.dir[j] === receiver) return -1; // answered already
+    return p.time[i] - p.time[k] <= mediumReply(timing.rtt) ? k : -1;
+  }
+
+  function close(i: number, how: StallEnd, reopened: number | null): void {
+    const o = open!;
+    open = undefined;
+    if (!o.dataWaiting) return;
+    const s = o.startIndex;
+    const episode: StallEpisode = {
+      receiver,
+      start: p.time[s],
+      end: p.time[i],
+      startFrame: p.frame[s],
+      endFrame: p.frame[i],
+      duration: p.time[i] - p.time[s],
+      probes: o.probes.length,
+      probeFrames: o.probes.map((k) => p.frame[k]),
+      endedBy: how,
+      reopenedWindow: reopened,
+      outstanding: o.outstanding,
+      mss,
+      threshold,
+      owed: null,
+    };
+    if (how === 'probe_reply') episode.owed = owedFromProbeReply(episode, o.probes[o.probes.length - 1], i);
+    episodes.push(episode);
+  }
+
+  function owedFromProbeReply(e: StallEpisode, probe: number, reply: number): OwedUpdate {
+    const lag = p.time[reply] - p.time[probe];
+    const confidence = lag <= tightReply(timing.rtt) ? 'high' : 'medium';
+    return {
+      seconds: e.duration,
+      confidence,
+      evidence:
+        `the window reopened to ${e.reopenedWindow} bytes only in the reply (frame ${p.frame[reply]}, ${(lag * 1000).toFixed(1)} ms later) ` +
+        `to the sender's persist probe (frame ${p.frame[probe]}), ${e.duration.toFixed(3)} s after it closed; the receiver never announced the reopening by itself`,
+      frames: [e.startFrame, ...e.probeFrames, e.endFrame],
+    };
+  }
+}
+
+/**
+ * A receiver answers a probe at once (RFC 9293 §3.10.7.4: an unacceptable segment gets an ACK), so its
+ * reply follows within about one RTT wherever the capture was taken. Within two RTTs it is certainly
+ * the answer; within four, probably. Later, the reopening has another cause (the application read),
+ * e.g. Linux rate-limits those replies (tcp_invalid_ratelimit) and updates on the read instead.
+ */
+function tightReply(rtt: number): number {
+  return Math.max(2 * rtt, 0.0001);
+}
+function mediumReply(rtt: number): number {
+  return Math.max(4 * rtt, 0.00025);
+}
