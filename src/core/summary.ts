@@ -1,4 +1,7 @@
 import { analyzeFlows, type FlowAnalysis, type SideScale } from './analysis/analyze';
+import type { Finding } from './analysis/findings';
+import type { QueueEvidence } from './analysis/queueOwed';
+import type { StallEpisode } from './analysis/stalls';
 import type { CaptureReader } from './capture/reader';
 import type { CaptureFormat, CaptureWarning } from './capture/types';
 import type { Flow } from './flows/flow';
@@ -44,7 +47,31 @@ export interface FlowSummary {
   minWindow: { a: number | null; b: number | null };
   /** Segments beyond the 10,000 unacknowledged ones tracked per direction (bytes in flight approximate when > 0). */
   unackedCapHits: number;
+  stalls: StallSummary[];
+  findings: FindingSummary[];
 }
+
+/** A stall episode in the `analyze --json` document (times in seconds since the capture's first packet). */
+export interface StallSummary {
+  receiver: 'a' | 'b';
+  receiverEndpoint: string;
+  start: number;
+  end: number;
+  duration: number;
+  startFrame: number;
+  endFrame: number;
+  probes: number;
+  probeFrames: number[];
+  endedBy: StallEpisode['endedBy'];
+  reopenedWindow: number | null;
+  outstanding: number;
+  threshold: number;
+  owed: { seconds: number; confidence: string; evidence: string; frames: number[] } | null;
+  /** From measured Recv-Q samples: when the window could have reopened, and how late it did. */
+  queue: QueueEvidence | null;
+}
+
+export type FindingSummary = Omit<Finding, 'flow'>;
 
 /** The `analyze --json` document. */
 export interface CaptureSummary {
@@ -91,6 +118,24 @@ export function summarizeFlow(flow: Flow, analysis: FlowAnalysis): FlowSummary {
     maxBytesInFlight: analysis.maxBytesInFlight,
     minWindow: analysis.minWindow,
     unackedCapHits: analysis.unackedCapHits,
+    stalls: analysis.stalls.map((e, k) => ({
+      receiver: e.receiver === 0 ? 'a' : 'b',
+      receiverEndpoint: e.receiver === 0 ? flow.a : flow.b,
+      start: e.start,
+      end: e.end,
+      duration: e.duration,
+      startFrame: e.startFrame,
+      endFrame: e.endFrame,
+      probes: e.probes,
+      probeFrames: e.probeFrames,
+      endedBy: e.endedBy,
+      reopenedWindow: e.reopenedWindow,
+      outstanding: e.outstanding,
+      threshold: e.threshold,
+      owed: e.owed,
+      queue: analysis.queue[k],
+    })),
+    findings: analysis.findings.map(({ flow: _flow, ...rest }) => rest),
   };
 }
 

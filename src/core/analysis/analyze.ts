@@ -3,7 +3,19 @@ import { SCALE_NOT_USED } from './direction';
 import { FLAG_NAMES } from './flags';
 import { inferWindowScale, type InferredScale } from './scaleInference';
 import { SequenceAnalyzer } from './sequence';
+import type { SsSample } from '../trace/ss';
+import { emptyQueueFindings, outOfWindowFindings, scaledSynFindings, stallFindings, type Finding } from './findings';
+import { chargeQueueLag, queueEvidence, type QueueEvidence } from './queueOwed';
+import { inferRecvQ, measuredRecvQ, type RecvQSeries } from './recvq';
 import { findStalls, flowRtt, type StallEpisode } from './stalls';
+
+/** What else is known about the capture: socket samples taken beside it. */
+export interface AnalysisContext {
+  /** `ss` samples of the sockets (any flows; matched by 4-tuple). */
+  samples?: readonly SsSample[];
+  /** Epoch seconds of the capture's first packet, to place samples on the capture's time axis. */
+  captureEpoch?: number;
+}
 
 /** Window scaling of one side as the analysis understands it. */
 export interface SideScale {
@@ -26,8 +38,12 @@ export interface FlowAnalysis {
   /** Smallest calculated window each side advertised; null when that side sent nothing. */
   minWindow: { a: number | null; b: number | null };
   windowScale: { a: SideScale; b: SideScale };
-  /** Stall episodes of both receivers, in time order. */
+  /** Stall episodes of both receivers, in time order; `queue[k]` is what measured samples say about `stalls[k]`. */
   stalls: StallEpisode[];
+  queue: (QueueEvidence | null)[];
+  /** Recv-Q of side a and side b as receivers: measured where samples match, else inferred. */
+  recvQ: [RecvQSeries, RecvQSeries];
+  findings: Finding[];
   /** Round-trip estimate used to pair probes with replies (seconds). */
   rtt: number;
   /** Segments not tracked because a direction had 10,000 unacknowledged segments (bytes in flight is then approximate). */
@@ -35,7 +51,7 @@ export interface FlowAnalysis {
 }
 
 /** Run (or continue) the sequence analysis of a flow and summarise it. */
-export function analyzeFlow(flow: Flow, analyzer = new SequenceAnalyzer(flow)): FlowAnalysis {
+export function analyzeFlow(flow: Flow, context: AnalysisContext = {}, analyzer = new SequenceAnalyzer(flow)): FlowAnalysis {
   analyzer.run();
   const p = flow.packets;
   const out = analyzer.out;
@@ -55,9 +71,26 @@ export function analyzeFlow(flow: Flow, analyzer = new SequenceAnalyzer(flow)): 
   const windowScale = { a: sideScale(flow, analyzer, 0), b: sideScale(flow, analyzer, 1) };
   const initialRtt = analyzer.initialRtt > 0 ? analyzer.initialRtt : null;
   const rtt = flowRtt(out, initialRtt);
-  const stalls = ([0, 1] as const)
-    .flatMap((side) => findStalls(flow, out, side, windowBytes(flow, analyzer, side === 0 ? windowScale.a : windowScale.b), { rtt }))
-    .sort((x, y) => x.start - y.start);
+  const scales = [windowScale.a, windowScale.b] as const;
+  const bytes: [(i: number) => number, (i: number) => number] = [windowBytes(flow, analyzer, scales[0]), windowBytes(flow, analyzer, scales[1])];
+  const stalls = ([0, 1] as const).flatMap((side) => findStalls(flow, out, side, bytes[side], { rtt })).sort((x, y) => x.start - y.start);
+  const measured = ([0, 1] as const).map((side) =>
+    context.samples && context.captureEpoch !== undefined ? measuredRecvQ(flow, side, context.samples, context.captureEpoch) : undefined,
+  );
+  const queue = stalls.map((e) => {
+    const series = measured[e.receiver];
+    const q = series ? queueEvidence(e, series, scales[e.receiver].shift ?? 0) : undefined;
+    if (q) chargeQueueLag(e, q, rtt);
+    return q ?? null;
+  });
+  const recvQ: [RecvQSeries, RecvQSeries] = [measured[0] ?? inferRecvQ(flow, 0, bytes[0]), measured[1] ?? inferRecvQ(flow, 1, bytes[1])];
+  const known: [boolean, boolean] = [scales[0].source !== 'unknown', scales[1].source !== 'unknown'];
+  const findings = [
+    ...scaledSynFindings(flow),
+    ...stallFindings(flow, stalls),
+    ...emptyQueueFindings(flow, stalls, measured),
+    ...outOfWindowFindings(flow, out, bytes, known),
+  ].sort((x, y) => x.time - y.time);
   return {
     analyzer,
     flagCounts,
@@ -66,6 +99,9 @@ export function analyzeFlow(flow: Flow, analyzer = new SequenceAnalyzer(flow)): 
     minWindow: { a: num(minWin[0]), b: num(minWin[1]) },
     windowScale,
     stalls,
+    queue,
+    recvQ,
+    findings,
     rtt,
     unackedCapHits: analyzer.dirs[0].unacked.capHits + analyzer.dirs[1].unacked.capHits,
   };
@@ -89,6 +125,6 @@ function sideScale(flow: Flow, analyzer: SequenceAnalyzer, side: 0 | 1): SideSca
 }
 
 /** Analyse every flow of a capture; the result is indexed by flow id. */
-export function analyzeFlows(flows: readonly Flow[]): FlowAnalysis[] {
-  return flows.map((flow) => analyzeFlow(flow));
+export function analyzeFlows(flows: readonly Flow[], context: AnalysisContext = {}): FlowAnalysis[] {
+  return flows.map((flow) => analyzeFlow(flow, context));
 }
