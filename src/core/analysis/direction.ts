@@ -14,12 +14,14 @@ export class DirectionState {
   baseSet = false;
   /** Highest seq + len sent (a zero-window probe does not advance it). */
   nextseq = 0;
-  nextseqTime = 0;
+  /** Packet that last advanced nextseq (-1: none yet). */
+  nextseqIndex = -1;
   /** Highest in-order seq we expect the peer to acknowledge. */
   maxseqtobeacked = 0;
   /** Last ACK value this direction sent, and when. */
   lastack = 0;
-  lastackTime = 0;
+  /** Packet that carried `lastack` (-1: none yet). */
+  lastackIndex = -1;
   /** Last raw 16-bit window this direction advertised, -1 before any. */
   window = -1;
   /** True while `window` still comes from this direction's SYN (never scaled, RFC 7323 §2.2). */

@@ -12,10 +12,12 @@ const ACK = TcpFlag.ACK;
 const MAX_SHIFT = 14; // RFC 7323 §2.3
 /** 2^shift for every valid shift, looked up instead of computed per packet. */
 const SCALE_FACTOR = Float64Array.from({ length: MAX_SHIFT + 1 }, (_, k) => 2 ** k);
-/** Wireshark's fast-retransmission window after the last duplicate ACK. */
-const FAST_RETRANS_WINDOW = 0.02;
+/** Wireshark's fast-retransmission window after the last duplicate ACK: 20 ms. */
+const FAST_RETRANS_WINDOW_NS = 20_000_000;
 /** Out-of-order threshold when no initial RTT is known (Wireshark: 3 ms). */
-const DEFAULT_OOO_THRESHOLD = 0.003;
+const DEFAULT_OOO_THRESHOLD_NS = 3_000_000;
+/** Before any reference packet Wireshark measures from time 0, the epoch: longer than any threshold. */
+const LONG_AGO = Number.MAX_SAFE_INTEGER;
 /** Wireshark stores -1 in its unsigned dup-ACK counter after an "ACKed unseen segment"; it then counts as ≥ 2. */
 const DUPACK_AFTER_UNSEEN = -1;
 
@@ -34,7 +36,9 @@ export class SequenceAnalyzer {
   readonly out: AnalysisColumns;
   /** Time from the last SYN to the first ACK that follows it (Wireshark's iRTT), NaN until known. */
   initialRtt = NaN;
-  private lastSynTime = NaN;
+  /** The same in whole nanoseconds, for threshold comparisons exact like Wireshark's (0 = unknown). */
+  private initialRttNs = 0;
+  private lastSyn = -1;
   private processed = 0;
 
   constructor(private readonly flow: Flow) {
@@ -106,7 +110,7 @@ export class SequenceAnalyzer {
       }
     }
 
-    f |= this.retransmissionChecks(fwd, rev, seq, seglen, flags, time, f);
+    f |= this.retransmissionChecks(fwd, rev, seq, seglen, flags, i, f);
 
     this.advance(fwd, seq, seglen, flags, i, time, f);
     fwd.window = window;
@@ -114,7 +118,7 @@ export class SequenceAnalyzer {
     if (flags & SYN) fwd.windowFromSyn = true;
     else if (flags & ACK) fwd.windowFromSyn = false;
     fwd.lastack = ack;
-    fwd.lastackTime = time;
+    fwd.lastackIndex = i;
     fwd.lastSegmentFlags = f;
     this.acknowledge(rev, ack, i, time);
     if (seglen > 0) this.bytesInFlight(fwd, rev, flags, i);
@@ -123,10 +127,17 @@ export class SequenceAnalyzer {
     // Options take effect after the packet is analysed, so a window-scale option counts from the next packet on.
     this.windowScaling(i, d, flags);
     // Initial RTT: the last SYN to the first ACK without SYN that follows it (0 counts as not measured).
-    if ((flags & (SYN | ACK)) === SYN) this.lastSynTime = time;
-    else if ((flags & (SYN | ACK)) === ACK && !(this.initialRtt > 0) && !Number.isNaN(this.lastSynTime)) {
-      this.initialRtt = time - this.lastSynTime;
+    if ((flags & (SYN | ACK)) === SYN) this.lastSyn = i;
+    else if ((flags & (SYN | ACK)) === ACK && this.initialRttNs === 0 && this.lastSyn >= 0) {
+      this.initialRttNs = this.nsBetween(i, this.lastSyn);
+      this.initialRtt = this.initialRttNs / 1e9;
     }
+  }
+
+  /** Exact nanoseconds from packet `j` to packet `i` (exact while under 2^53 ns, about 104 days). */
+  private nsBetween(i: number, j: number): number {
+    const p = this.flow.packets;
+    return (p.secDelta[i] - p.secDelta[j]) * 1e9 + (p.nsec[i] - p.nsec[j]);
   }
 
   /** Window scale from the options (any segment) and the SYN rules of Wireshark's verify_tcp_window_scaling. */
@@ -185,7 +196,7 @@ export class SequenceAnalyzer {
   }
 
   /** Retransmission, fast retransmission, spurious retransmission or out-of-order, for data/SYN/FIN that does not advance. */
-  private retransmissionChecks(fwd: DirectionState, rev: DirectionState, seq: number, seglen: number, flags: number, time: number, f: number): number {
+  private retransmissionChecks(fwd: DirectionState, rev: DirectionState, seq: number, seglen: number, flags: number, i: number, f: number): number {
     if (!(seglen > 0 || flags & (SYN | FIN))) return 0;
     if (f & Flag.KEEP_ALIVE) return 0;
     let notAdvanced = fwd.nextseq !== 0 && lt(seq, fwd.nextseq);
@@ -193,13 +204,14 @@ export class SequenceAnalyzer {
     if (seglen > 1 && ((fwd.nextseq - 1) >>> 0) === seq) notAdvanced = false;
     if (seglen > 0 && rev.lastack !== 0 && le((seq + seglen) >>> 0, rev.lastack)) return Flag.SPURIOUS_RETRANSMISSION;
     // Fast retransmission is checked before out-of-order (tshark's tcp.fastrt_supersedes_ooo default).
-    const sinceAck = time - rev.lastackTime; // negative intervals wrap to huge in Wireshark's unsigned maths
-    if (notAdvanced && (rev.dupacknum >= 2 || rev.dupacknum === DUPACK_AFTER_UNSEEN) && rev.lastack === seq && sinceAck >= 0 && sinceAck < FAST_RETRANS_WINDOW) {
+    // Intervals in whole nanoseconds, as Wireshark computes them; negative ones wrap to huge in its unsigned maths.
+    const sinceAck = rev.lastackIndex >= 0 ? this.nsBetween(i, rev.lastackIndex) : LONG_AGO;
+    if (notAdvanced && (rev.dupacknum >= 2 || rev.dupacknum === DUPACK_AFTER_UNSEEN) && rev.lastack === seq && sinceAck >= 0 && sinceAck < FAST_RETRANS_WINDOW_NS) {
       return Flag.FAST_RETRANSMISSION;
     }
-    const threshold = Number.isNaN(this.initialRtt) || this.initialRtt === 0 ? DEFAULT_OOO_THRESHOLD : this.initialRtt;
+    const threshold = this.initialRttNs === 0 ? DEFAULT_OOO_THRESHOLD_NS : this.initialRttNs;
     const end = (seq + seglen + (flags & (SYN | FIN) ? 1 : 0)) >>> 0;
-    const sinceAdvance = time - fwd.nextseqTime;
+    const sinceAdvance = fwd.nextseqIndex >= 0 ? this.nsBetween(i, fwd.nextseqIndex) : LONG_AGO;
     if (notAdvanced && sinceAdvance >= 0 && sinceAdvance < threshold && fwd.nextseq !== end) return Flag.OUT_OF_ORDER;
     return notAdvanced ? Flag.RETRANSMISSION : 0;
   }
@@ -217,7 +229,7 @@ export class SequenceAnalyzer {
     const probe = (f & Flag.ZERO_WINDOW_PROBE) !== 0;
     if ((gt(nextseq, fwd.nextseq) || fwd.nextseq === 0) && !probe) {
       fwd.nextseq = nextseq;
-      fwd.nextseqTime = time;
+      fwd.nextseqIndex = i;
     }
     if ((seq === fwd.maxseqtobeacked || fwd.maxseqtobeacked === 0) && !probe) fwd.maxseqtobeacked = fwd.nextseq;
   }
