@@ -19,5 +19,19 @@ export function formatSummaryText(s: CaptureSummary): string {
       lines.push(`${String(f.id).padStart(4)}  ${ends} ${pkts} ${bytes} ${ws} ${mss}`);
     }
   }
+  const withFindings = s.flows.filter((f) => f.stalls.length > 0 || f.findings.length > 0);
+  for (const f of withFindings) lines.push('', ...flowFindings(f));
   return `${lines.join('\n')}\n`;
+}
+
+/** Findings printed per flow before "… and N more". */
+const MAX_FINDINGS = 20;
+
+function flowFindings(f: CaptureSummary['flows'][number]): string[] {
+  const stalled = f.stalls.reduce((sum, e) => sum + e.duration, 0);
+  const owed = f.stalls.reduce((sum, e) => sum + (e.owed?.seconds ?? 0), 0);
+  const out = [`flow ${f.id} (${f.a} → ${f.b}): ${f.stalls.length} stalls, ${stalled.toFixed(3)} s stalled, ${owed.toFixed(3)} s owed`];
+  for (const x of f.findings.slice(0, MAX_FINDINGS)) out.push(`  ${x.severity.padEnd(7)} ${x.time.toFixed(6).padStart(12)} s  ${x.message}`);
+  if (f.findings.length > MAX_FINDINGS) out.push(`  … and ${f.findings.length - MAX_FINDINGS} more (see --json)`);
+  return out;
 }

@@ -22,6 +22,11 @@ export interface Finding {
 const side = (flow: Flow, s: 0 | 1) => (s === 0 ? flow.a : flow.b);
 const ms = (seconds: number) => `${(seconds * 1000).toFixed(0)} ms`;
 
+function details(e: StallEpisode): string {
+  const probes = e.probes === 1 ? '1 persist probe' : `${e.probes} persist probes`;
+  return e.outstanding > 0 ? `${e.outstanding} bytes unacknowledged, ${probes}` : probes;
+}
+
 /** A stall of at least this long is a warning, shorter ones are information. */
 const LONG_STALL = 0.2;
 
@@ -36,7 +41,7 @@ export function stallFindings(flow: Flow, stalls: readonly StallEpisode[]): Find
       time: e.start,
       frames: [e.startFrame, ...e.probeFrames, e.endFrame],
       severity: e.duration >= LONG_STALL ? 'warning' : 'info',
-      message: `${who} advertised less than ${e.threshold} bytes of window from frame ${e.startFrame} for ${ms(e.duration)} while its peer had data waiting (${e.outstanding} bytes in flight, ${e.probes} persist probes); the stall ${ended}.`,
+      message: `${who} advertised less than ${e.threshold} bytes of window from frame ${e.startFrame} for ${ms(e.duration)} while its peer had data waiting (${details(e)}); the stall ${ended}.`,
     });
     if (e.owed) {
       out.push({
