@@ -12,11 +12,19 @@ export const enum MessageType {
   Ready = 'ready',
   Reload = 'reload',
   ReopenWithOtherEditor = 'reopenWithOtherEditor',
+  /** Ask for one flow's timeline series in a time range, decimated to a pixel width. */
+  Series = 'series',
+  /** Ask for one packet's details (click on a packet). */
+  PacketDetails = 'packetDetails',
+  /** The user changed the view in a way the host mirrors (selected flow, for the tree view). */
+  ViewChanged = 'viewChanged',
   // host → webview
   Progress = 'progress',
   Summary = 'summary',
   Failed = 'failed',
   Reply = 'reply',
+  /** A palette command aimed at the active editor (next finding, switch direction, reset zoom, …). */
+  Command = 'command',
 }
 
 // ---- shapes the host sends (plain data, built from the core's summary by the host) ----
@@ -50,6 +58,44 @@ export interface LinkTypeRow {
   decoded: boolean;
 }
 
+/** Per-flow totals for the flow list, beside FlowRow's counts. */
+export interface FlowHealth {
+  /** Seconds the flow spent in stall episodes (both receivers). */
+  stallSeconds: number;
+  /** Seconds charged as owed window updates. */
+  owedSeconds: number;
+  /** Number of findings by kind. */
+  findings: Record<string, number>;
+}
+
+/** A stall episode, for shading and brackets. Times in seconds since the capture start. */
+export interface StallRow {
+  flowId: number;
+  /** Side whose window closed: 'a' or 'b'. The data flowing to it is the flow's direction a→b when 'b'. */
+  receiver: 'a' | 'b';
+  start: number;
+  end: number;
+  startFrame: number;
+  endFrame: number;
+  endedBy: string;
+  probes: number;
+  /** Null when nothing was owed. `moment` is when the update became owed (the queue sample, else the stall start). */
+  owed: { seconds: number; confidence: string; moment: number; evidence: string } | null;
+}
+
+/** One finding, as the findings panel lists it. `id` is its index in CaptureView.findings. */
+export interface FindingRow {
+  id: number;
+  flowId: number;
+  kind: string;
+  time: number;
+  frames: number[];
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  /** For findings about an interval (stalls, owed updates): its end, for zooming to it. */
+  end?: number;
+}
+
 /** Everything the first version of the editor shows about a capture. */
 export interface CaptureView {
   fileName: string;
@@ -60,6 +106,95 @@ export interface CaptureView {
   linkTypes: LinkTypeRow[];
   warnings: WarningRow[];
   flows: FlowRow[];
+  /** Parallel to `flows` (same order). */
+  health: FlowHealth[];
+  stalls: StallRow[];
+  findings: FindingRow[];
+  /** True when the capture was damaged: the part that was read is shown, the warnings say where it stopped. */
+  partial: boolean;
+}
+
+/**
+ * Which data direction a timeline shows: 'ab' is data from a to b (so b is the receiver whose
+ * window, ACKs and Recv-Q are drawn), 'ba' the other way. Wireshark's tcptrace graph has the same switch.
+ */
+export type Direction = 'ab' | 'ba';
+
+/** A request for one flow's lanes over [t0, t1] seconds, at `pixelWidth` device pixels. */
+export interface SeriesQuery {
+  flowId: number;
+  direction: Direction;
+  t0: number;
+  t1: number;
+  pixelWidth: number;
+}
+
+/** Marker kinds drawn on the lanes; every marker in range is sent, never decimated away. */
+export const enum MarkerKind {
+  Retransmission = 1,
+  OutOfWindow = 2,
+  PersistProbe = 3,
+  ZeroWindow = 4,
+  WindowFull = 5,
+  DuplicateAck = 6,
+  OutOfOrder = 7,
+  LostSegment = 8,
+  WindowUpdate = 9,
+}
+
+/**
+ * One flow's lanes in a time range. Every array is a typed array (they cross as ArrayBuffers, never
+ * as JSON numbers). Sequence numbers are relative to the data sender's initial sequence number
+ * (as Wireshark shows them). When a range holds more segments than `pixelWidth`, `segments` is
+ * decimated to one bar per pixel column spanning the lowest seq to the highest seq + len of the
+ * column (`count` > 1); lines are decimated to min/max per column (two points per column).
+ */
+export interface SeriesResult {
+  query: SeriesQuery;
+  /** Data segments of the selected direction. For a decimated bar, `frame` is the first frame of the column. */
+  segments: {
+    time: Float64Array;
+    seq: Float64Array;
+    end: Float64Array;
+    count: Uint32Array;
+    frame: Uint32Array;
+    /** Analysis flag bits OR'ed over the bar (flags.ts values: retransmission, persist probe, …). */
+    flags: Uint32Array;
+  };
+  /** The receiver's ACK line and receive-window line (ack + window), as steps: value holds until the next time. */
+  acks: { time: Float64Array; ack: Float64Array; rightEdge: Float64Array };
+  /** SACK blocks the receiver reported: at `time`, [left, right) in relative sequence numbers. */
+  sacks: { time: Float64Array; left: Float64Array; right: Float64Array };
+  /** Window lane: the receiver's advertised window in bytes (steps), and the sender's bytes in flight. */
+  window: { time: Float64Array; bytes: Float64Array };
+  bytesInFlight: { time: Float64Array; bytes: Float64Array };
+  /** The receiver's Recv-Q; `source` says whether it was measured or inferred. */
+  recvQ: { time: Float64Array; bytes: Float64Array; source: 'ss' | 'nat-trace' | 'inferred' };
+  /** The window below which the flow counts as stalled (one MSS, see docs/analysis.md). */
+  threshold: number;
+  /** How the receiver's windows were scaled; 'unknown' means raw values (draw them with a warning), 'inferred' dotted. */
+  windowScale: 'handshake' | 'not-used' | 'inferred' | 'unknown';
+  markers: { time: Float64Array; value: Float64Array; kind: Uint8Array; frame: Uint32Array };
+  /** Full extent of the flow, for the reset zoom and the axes. */
+  extent: { t0: number; t1: number; seqMax: number; windowMax: number; recvQMax: number };
+}
+
+/** One packet, for the tooltip and the details pane. */
+export interface PacketDetails {
+  frame: number;
+  time: number;
+  direction: Direction;
+  seq: number;
+  ack: number;
+  len: number;
+  /** Window in bytes as the peer reads it, and the raw 16-bit field. */
+  win: number;
+  winRaw: number;
+  tcpFlags: string;
+  /** Analysis flags by name (Wireshark's plus ours). */
+  flags: string[];
+  bytesInFlight: number | null;
+  rtt: number | null;
 }
 
 /** Why a capture could not be shown. `notCapture` carries the reader's reason and byte offset. */
@@ -86,8 +221,28 @@ export interface ReopenWithOtherEditorRequest {
   requestId: number;
 }
 
-export type WebviewRequest = ReloadRequest | ReopenWithOtherEditorRequest;
-export type FromWebviewMessage = ReadyMessage | WebviewRequest;
+export interface SeriesRequest {
+  type: MessageType.Series;
+  requestId: number;
+  query: SeriesQuery;
+}
+
+export interface PacketDetailsRequest {
+  type: MessageType.PacketDetails;
+  requestId: number;
+  flowId: number;
+  frame: number;
+}
+
+/** Not a request: tells the host what the user is looking at. */
+export interface ViewChangedMessage {
+  type: MessageType.ViewChanged;
+  selectedFlowId: number | null;
+  selectedFindingId: number | null;
+}
+
+export type WebviewRequest = ReloadRequest | ReopenWithOtherEditorRequest | SeriesRequest | PacketDetailsRequest;
+export type FromWebviewMessage = ReadyMessage | WebviewRequest | ViewChangedMessage;
 
 // ---- host → webview ----
 
@@ -109,11 +264,26 @@ export interface FailedMessage {
   failure: Failure;
 }
 
-export type ReplyMessage = { type: MessageType.Reply; inReplyTo: number } & ({ ok: true } | { error: string });
+/** Every request's answer: `result` is a SeriesResult for Series, PacketDetails for PacketDetails, absent otherwise. */
+export type ReplyMessage = { type: MessageType.Reply; inReplyTo: number } & ({ ok: true; result?: SeriesResult | PacketDetails } | { error: string });
 
-export type ToWebviewMessage = ProgressMessage | SummaryMessage | FailedMessage | ReplyMessage;
+export type EditorCommand = 'nextFinding' | 'previousFinding' | 'switchDirection' | 'resetZoom' | 'copyFinding';
+
+export interface CommandMessage {
+  type: MessageType.Command;
+  command: EditorCommand;
+}
+
+export type ToWebviewMessage = ProgressMessage | SummaryMessage | FailedMessage | ReplyMessage | CommandMessage;
 
 /** What the webview persists with its state API: view state only, never the data. */
 export interface WebviewState {
   selectedFlowId?: number;
+  direction?: Direction;
+  /** The visible time window, seconds. */
+  view?: { t0: number; t1: number };
+  collapsedLanes?: string[];
+  selectedFindingId?: number;
+  sort?: { column: string; descending: boolean };
+  filter?: string;
 }

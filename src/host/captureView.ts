@@ -21,8 +21,37 @@ export function toCaptureView(summary: CaptureSummary, fileName: string): Captur
       payloadBtoA: f.payloadBtoA,
       start: f.start,
       duration: f.duration,
-      windowScale: { ...f.windowScale },
+      windowScale: { a: f.windowScale.a, b: f.windowScale.b },
       mss: { ...f.mss },
     })),
+    health: summary.flows.map((f) => ({
+      stallSeconds: f.stalls.reduce((sum, e) => sum + e.duration, 0),
+      owedSeconds: f.stalls.reduce((sum, e) => sum + (e.owed?.seconds ?? 0), 0),
+      findings: countBy(f.findings.map((x) => x.kind)),
+    })),
+    stalls: summary.flows.flatMap((f) =>
+      f.stalls.map((e) => ({
+        flowId: f.id,
+        receiver: e.receiver,
+        start: e.start,
+        end: e.end,
+        startFrame: e.startFrame,
+        endFrame: e.endFrame,
+        endedBy: e.endedBy,
+        probes: e.probes,
+        owed: e.owed ? { seconds: e.owed.seconds, confidence: e.owed.confidence, moment: e.queue?.moment ?? e.start, evidence: e.owed.evidence } : null,
+      })),
+    ),
+    findings: summary.flows
+      .flatMap((f) => f.findings.map((x) => ({ flowId: f.id, ...x })))
+      .sort((x, y) => x.time - y.time)
+      .map((x, id) => ({ id, ...x })),
+    partial: summary.warnings.some((w) => w.message.includes('unreadable') || w.message.includes('cut short')),
   };
+}
+
+function countBy(keys: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of keys) out[k] = (out[k] ?? 0) + 1;
+  return out;
 }

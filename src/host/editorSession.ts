@@ -33,6 +33,7 @@ export class EditorSession implements vscode.Disposable {
       this.postState(this.document.state);
       return;
     }
+    if (msg.type === MessageType.ViewChanged) return; // mirrored by the flows tree view once it exists
     void this.answer(msg);
   }
 
@@ -55,6 +56,9 @@ export class EditorSession implements vscode.Disposable {
         // 'default' is VS Code's own editor for the file (text, or the binary notice with its hex option).
         await vscode.commands.executeCommand('vscode.openWith', this.document.uri, 'default', this.panel.viewColumn);
         return;
+      case MessageType.Series:
+      case MessageType.PacketDetails:
+        throw new Error('timelines are not available in this version');
       default:
         throw new Error(`unknown request ${(request as { type: string }).type}`);
     }
