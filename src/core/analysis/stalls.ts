@@ -124,7 +124,9 @@ export function findStalls(flow: Flow, out: AnalysisColumns, receiver: 0 | 1, wi
       if (!haveSender || ((end - senderNext) | 0) > 0) senderNext = end;
       haveSender = true;
       if (!open) continue;
-      if (out.flags[i] & Flag.PERSIST_PROBE) {
+      // Anything the blocked sender sends now probes the window: Linux's zero-length segment at SND.UNA − 1,
+      // a BSD/Windows byte, or a partial segment into a sub-MSS window when its persist timer fires.
+      if (out.flags[i] & Flag.PERSIST_PROBE || (p.len[i] > 0 && !(flags & TcpFlag.SYN))) {
         open.probes.push(i);
         open.dataWaiting = true;
       } else if (((senderNext - open.edge) | 0) >= 0) {
@@ -194,7 +196,7 @@ export function findStalls(flow: Flow, out: AnalysisColumns, receiver: 0 | 1, wi
       end: p.time[i],
       startFrame: p.frame[s],
       endFrame: p.frame[i],
-      duration: p.time[i] - p.time[s],
+      duration: nsBetween(p, i, s) / 1e9, // exact: a 200 ms stall is 0.2, not 0.19999999999999998
       probes: o.probes.length,
       probeFrames: o.probes.map((k) => p.frame[k]),
       endedBy: how,
@@ -209,7 +211,7 @@ export function findStalls(flow: Flow, out: AnalysisColumns, receiver: 0 | 1, wi
   }
 
   function owedFromProbeReply(e: StallEpisode, probe: number, reply: number): OwedUpdate {
-    const lag = p.time[reply] - p.time[probe];
+    const lag = nsBetween(p, reply, probe) / 1e9;
     const confidence = lag <= tightReply(timing.rtt) ? 'high' : 'medium';
     return {
       seconds: e.duration,
@@ -233,4 +235,9 @@ function tightReply(rtt: number): number {
 }
 function mediumReply(rtt: number): number {
   return Math.max(4 * rtt, 0.00025);
+}
+
+/** Exact nanoseconds from packet `j` to packet `i`. */
+function nsBetween(p: Flow['packets'], i: number, j: number): number {
+  return (p.secDelta[i] - p.secDelta[j]) * 1e9 + (p.nsec[i] - p.nsec[j]);
 }

@@ -68,6 +68,7 @@ export function parseSsSamples(text: string): SsParseResult {
 /** Endpoints compare as `addr:port` with IPv6 in brackets on our side; ss writes `[addr]:port` too, or bare. */
 export function sameEndpoint(ours: string, theirs: string): boolean {
   if (ours === theirs) return true;
-  const strip = (e: string) => e.replace(/^\[(.*)\]:(\d+)$/, '$1:$2').replace(/%[^:\]]*/, '').replace(/^::ffff:/, '');
+  // ss prints a link-local scope after the bracket ([fe80::1]%veth0:22); it is not part of the 4-tuple.
+  const strip = (e: string) => e.replace(/%[^:\]]*(?=[\]:])|\]%[^:]*:/, (m) => (m.startsWith(']') ? ']:' : '')).replace(/^\[(.*)\]:(\d+)$/, '$1:$2').replace(/^::ffff:/, '');
   return strip(ours) === strip(theirs);
 }
