@@ -10,7 +10,7 @@ const BATCH_BYTES = 1 << 16;
 /**
  * Print one JSON object per TCP packet in file order (dir 0 = a→b, 1 = b→a):
  * `{frame, flow, dir, time, epoch, seq, ack, len, winRaw, tcpFlags, win, winScale, bytesInFlight,
- * dupAckNum, rtt, flags}`. `win` is the calculated window and `winScale` Wireshark's scale factor
+ * dupAckNum, rtt, flags}`, plus `comment` for a pcapng packet comment. `win` is the calculated window and `winScale` Wireshark's scale factor
  * (a multiplier; -1 unknown, -2 not used; null on SYN segments); `rtt` is the ACK RTT in seconds.
  */
 export async function writePacketLines(ingest: CaptureIngest, analyses: readonly FlowAnalysis[], out: Writable): Promise<void> {
@@ -43,7 +43,8 @@ export async function writePacketLines(ingest: CaptureIngest, analyses: readonly
     batch +=
       `{"frame":${frame},"flow":${id},"dir":${p.dir[i]},"time":${p.time[i].toFixed(9)},"epoch":"${epoch}",` +
       `"seq":${p.seq[i]},"ack":${p.ack[i]},"len":${p.len[i]},"winRaw":${p.winRaw[i]},"tcpFlags":${p.tcpFlags[i]},` +
-      `"win":${a.win[i]},"winScale":${winScale},"bytesInFlight":${bif},"dupAckNum":${a.dupAckNum[i] || null},"rtt":${rtt},"flags":[${flags}]}\n`;
+      `"win":${a.win[i]},"winScale":${winScale},"bytesInFlight":${bif},"dupAckNum":${a.dupAckNum[i] || null},"rtt":${rtt},"flags":[${flags}]` +
+      (ingest.comments.has(frame) ? `,"comment":${JSON.stringify(ingest.comments.get(frame))}}\n` : '}\n');
     if (batch.length >= BATCH_BYTES) {
       if (!(await write(out, batch))) return;
       batch = '';

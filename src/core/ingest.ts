@@ -33,6 +33,8 @@ export class CaptureIngest implements CaptureSink {
   tcpPackets = 0;
   /** TCP packets whose header or options were cut by the snapshot length. */
   tcpTruncated = 0;
+  /** pcapng packet comments (`opt_comment`) by frame number: rare, so kept beside the columns. */
+  readonly comments = new Map<number, string>();
   private readonly decoder = new PacketDecoder();
   private readonly linkTypes = new Map<number, LinkTypeStats>();
   private lastLinkType = -1;
@@ -40,6 +42,7 @@ export class CaptureIngest implements CaptureSink {
 
   packet(rec: PacketRecord): void {
     if (this.packets++ === 0) this.flows.setTimeOrigin(rec.tsSec, rec.tsNsec);
+    if (rec.comment !== undefined) this.comments.set(rec.frame, rec.comment);
     this.countLinkType(rec.linkType);
     const result = this.decoder.decode(rec);
     if (result === DecodeResult.Tcp) {
