@@ -1,3 +1,5 @@
+import { grow } from '../typed';
+
 /** What the analysis adds to each packet of a flow, as columns parallel to the flow's PacketColumns. */
 
 export const BIF_UNSET = -1;
@@ -30,16 +32,11 @@ export class AnalysisColumns {
   ensure(capacity: number): void {
     if (capacity <= this.flags.length) return;
     const c = Math.max(capacity, this.flags.length * 2);
-    const grow = <T extends Uint32Array | Int8Array | Int32Array | Float64Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(c);
-      b.set(a);
-      return b;
-    };
-    this.flags = grow(this.flags);
-    this.win = grow(this.win);
-    this.winShift = grow(this.winShift);
-    this.bytesInFlight = grow(this.bytesInFlight);
-    this.dupAckNum = grow(this.dupAckNum);
-    this.ackRtt = grow(this.ackRtt);
+    this.flags = grow(this.flags, c);
+    this.win = grow(this.win, c);
+    this.winShift = grow(this.winShift, c);
+    this.bytesInFlight = grow(this.bytesInFlight, c);
+    this.dupAckNum = grow(this.dupAckNum, c);
+    this.ackRtt = grow(this.ackRtt, c);
   }
 }

@@ -1,3 +1,5 @@
+import { grow } from '../typed';
+
 /**
  * One direction's unacknowledged segments (Wireshark's `tcp_unacked_t` list), bounded: at most
  * `MAX_UNACKED` entries like Wireshark's TCP_MAX_UNACKED_SEGMENTS; beyond that new segments are
@@ -39,14 +41,9 @@ export class UnackedSegments {
 
   private grow(): void {
     const c = Math.min(this.seq.length * 2, MAX_UNACKED);
-    const g = <T extends Uint32Array | Float64Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(c);
-      b.set(a);
-      return b;
-    };
-    this.seq = g(this.seq);
-    this.end = g(this.end);
-    this.index = g(this.index);
-    this.time = g(this.time);
+    this.seq = grow(this.seq, c);
+    this.end = grow(this.end, c);
+    this.index = grow(this.index, c);
+    this.time = grow(this.time, c);
   }
 }

@@ -1,12 +1,6 @@
 /** A flow's packets as typed-array columns that grow by doubling; loops run over an index. */
 
-type Typed = Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array;
-
-function grow<T extends Typed>(a: T, capacity: number): T {
-  const b = new (a.constructor as new (n: number) => T)(capacity);
-  b.set(a);
-  return b;
-}
+import { grow } from '../typed';
 
 export class PacketColumns {
   length = 0;
