@@ -41,7 +41,7 @@ export interface FlowAnalysis {
   /** Stall episodes of both receivers, in time order; `queue[k]` is what measured samples say about `stalls[k]`. */
   stalls: StallEpisode[];
   queue: (QueueEvidence | null)[];
-  /** Recv-Q of side a and side b as receivers: measured where samples match, else inferred. */
+  /** Recv-Q of side a and side b as receivers: measured where samples match, else inferred (computed on first access). */
   recvQ: [RecvQSeries, RecvQSeries];
   findings: Finding[];
   /** Round-trip estimate used to pair probes with replies (seconds). */
@@ -83,7 +83,9 @@ export function analyzeFlow(flow: Flow, context: AnalysisContext = {}, analyzer 
     if (q) chargeQueueLag(e, q, rtt);
     return q ?? null;
   });
-  const recvQ: [RecvQSeries, RecvQSeries] = [measured[0] ?? inferRecvQ(flow, 0, bytes[0]), measured[1] ?? inferRecvQ(flow, 1, bytes[1])];
+  // The inferred series are as long as the flow: built only when a view asks for them.
+  let recvQ: [RecvQSeries, RecvQSeries] | undefined;
+  const recvQSeries = () => (recvQ ??= [measured[0] ?? inferRecvQ(flow, 0, bytes[0]), measured[1] ?? inferRecvQ(flow, 1, bytes[1])]);
   const known: [boolean, boolean] = [scales[0].source !== 'unknown', scales[1].source !== 'unknown'];
   const findings = [
     ...scaledSynFindings(flow),
@@ -100,7 +102,9 @@ export function analyzeFlow(flow: Flow, context: AnalysisContext = {}, analyzer 
     windowScale,
     stalls,
     queue,
-    recvQ,
+    get recvQ() {
+      return recvQSeries();
+    },
     findings,
     rtt,
     unackedCapHits: analyzer.dirs[0].unacked.capHits + analyzer.dirs[1].unacked.capHits,

@@ -11,9 +11,9 @@ export interface RecvQSeries {
   time: Float64Array;
   /** Bytes queued (Recv-Q). */
   recvQ: Float64Array;
-  /** Buffer limit in bytes where known (ss: skmem rb), else NaN. */
+  /** Buffer limit in bytes per sample (ss: skmem rb; NaN where a sample lacks it); empty for an inferred series. */
   buffer: Float64Array;
-  /** Memory charged for the queue where known (ss: skmem r; it includes per-segment overhead), else NaN. */
+  /** Memory charged for the queue per sample (ss: skmem r, per-segment overhead included); empty when not measured. */
   memory: Float64Array;
 }
 
@@ -24,18 +24,19 @@ export interface RecvQSeries {
  */
 export function inferRecvQ(flow: Flow, receiver: 0 | 1, windowBytes: (i: number) => number): RecvQSeries {
   const p = flow.packets;
-  const time: number[] = [];
-  const recvQ: number[] = [];
+  let n = 0;
+  for (let i = 0; i < p.length; i++) if (p.dir[i] === receiver && !(p.tcpFlags[i] & TcpFlag.SYN)) n++;
+  const time = new Float64Array(n);
+  const recvQ = new Float64Array(n);
   let largest = 0;
-  for (let i = 0; i < p.length; i++) {
+  for (let i = 0, k = 0; i < p.length; i++) {
     if (p.dir[i] !== receiver || p.tcpFlags[i] & TcpFlag.SYN) continue;
     const win = windowBytes(i);
     if (win > largest) largest = win;
-    time.push(p.time[i]);
-    recvQ.push(Math.max(0, largest - win));
+    time[k] = p.time[i];
+    recvQ[k++] = Math.max(0, largest - win);
   }
-  const n = time.length;
-  return { receiver, source: 'inferred', time: Float64Array.from(time), recvQ: Float64Array.from(recvQ), buffer: new Float64Array(n).fill(NaN), memory: new Float64Array(n).fill(NaN) };
+  return { receiver, source: 'inferred', time, recvQ, buffer: new Float64Array(0), memory: new Float64Array(0) };
 }
 
 /** The receiver socket's samples: local endpoint = the receiver, peer = the sender. */
