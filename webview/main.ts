@@ -1,79 +1,45 @@
 /**
- * Capture editor webview: says `ready`, then renders whatever state the host posts. Requests go out
- * with ids and settle on the host's reply. Only view state (the selected flow) is persisted.
+ * Capture editor webview: says `ready`, then shows whatever the host posts (progress, the capture's
+ * summary, a failure), answers palette commands, and pulls timeline series and packet details with
+ * requests that settle on the host's replies.
  */
-import { type FromWebviewMessage, MessageType, type ReplyMessage, type ToWebviewMessage, type WebviewRequest, type WebviewState } from '../src/protocol';
-import { type Actions, renderCapture, renderFailure, renderProgress } from './render';
+import { MessageType, type ToWebviewMessage } from '../src/protocol';
+import { CaptureApp } from './app';
+import { h } from './dom';
+import { Rpc } from './rpc';
 
-interface VsCodeApi {
-  postMessage(message: FromWebviewMessage): void;
-  getState(): WebviewState | undefined;
-  setState(state: WebviewState): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
-const app = document.getElementById('app')!;
-let state: WebviewState = vscode.getState() ?? {};
-
-let nextRequestId = 1;
-const pending = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
-
-/** Sends a request; resolves on `{ ok }`, rejects with the host's `{ error }`. */
-function request(type: WebviewRequest['type']): Promise<void> {
-  const requestId = nextRequestId++;
-  return new Promise((resolve, reject) => {
-    pending.set(requestId, { resolve, reject });
-    vscode.postMessage({ type, requestId } as WebviewRequest);
-  });
-}
-
-function onReply(reply: ReplyMessage): void {
-  const waiter = pending.get(reply.inReplyTo);
-  if (!waiter) return;
-  pending.delete(reply.inReplyTo);
-  if ('error' in reply) waiter.reject(new Error(reply.error));
-  else waiter.resolve();
-}
+const rpc = new Rpc();
+const root = document.getElementById('app')!;
 
 function showRequestError(err: Error): void {
-  const note = document.createElement('p');
-  note.className = 'request-error';
-  note.setAttribute('role', 'alert');
-  note.textContent = err.message;
-  app.append(note);
+  root.append(h('p', { class: 'request-error', role: 'alert' }, err.message));
 }
 
-const actions: Actions = {
-  reload: () => void request(MessageType.Reload).catch(showRequestError),
-  reopenWithOtherEditor: () => void request(MessageType.ReopenWithOtherEditor).catch(showRequestError),
-  selectFlow: (id) => {
-    state = { ...state, selectedFlowId: id };
-    vscode.setState(state);
-  },
-};
-
-function show(content: HTMLElement): void {
-  app.replaceChildren(content);
-}
+const app = new CaptureApp(rpc, root, {
+  reload: () => void rpc.request({ type: MessageType.Reload }).catch(showRequestError),
+  reopenWithOtherEditor: () => void rpc.request({ type: MessageType.ReopenWithOtherEditor }).catch(showRequestError),
+});
 
 window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
   const msg = event.data;
   switch (msg.type) {
     case MessageType.Progress:
-      show(renderProgress(msg.bytesRead, msg.fileSize));
+      app.progress(msg.bytesRead, msg.fileSize);
       break;
     case MessageType.Summary:
-      show(renderCapture(msg.capture, state.selectedFlowId, actions));
+      app.summary(msg.capture, false);
       break;
     case MessageType.Failed:
-      show(renderFailure(msg.fileName, msg.failure, actions));
+      app.failed(msg.fileName, msg.failure);
       break;
     case MessageType.Reply:
-      onReply(msg);
+      rpc.onReply(msg);
+      break;
+    case MessageType.Command:
+      app.command(msg.command);
       break;
   }
 });
 
-show(renderProgress(0, 0));
-vscode.postMessage({ type: MessageType.Ready });
+app.progress(0, 0);
+rpc.post({ type: MessageType.Ready });

@@ -1,32 +1,55 @@
-/** The capture view's states: reading, summary (header, warnings, flow table), empty and failed. */
-import type { CaptureView, Failure, FlowRow } from '../src/protocol';
-import { h } from './dom';
-import { formatBytes, formatCount, formatOffset, formatPair, formatSeconds } from './format';
+/** The capture view's fixed parts: header, reading bar, warnings, and the empty and failed states. */
+import type { CaptureView, Failure } from '../src/protocol';
+import { button, h } from './dom';
+import { formatBytes, formatCount, formatOffset } from './format';
+import { icon } from './icons';
 
 export interface Actions {
   reload(): void;
   reopenWithOtherEditor(): void;
-  selectFlow(id: number): void;
 }
 
-export function renderProgress(bytesRead: number, fileSize: number): HTMLElement {
-  const bar = h('progress', { 'aria-label': 'Reading the capture' });
-  if (fileSize > 0) {
-    bar.max = fileSize;
-    bar.value = bytesRead;
+/**
+ * The in-editor bar while a capture is read: bytes of the file, read rate, and packets per second
+ * when the host sends summaries while it reads (the flow list then fills in as flows appear).
+ */
+export class ReadingBar {
+  readonly element: HTMLElement;
+  private readonly bar = h('progress', { 'aria-label': 'Reading the capture' });
+  private readonly text = h('span', { class: 'reading-text' }, 'Reading the capture…');
+  private readonly rate = h('span', { class: 'reading-rate muted' });
+  private first: { at: number; bytes: number; packets: number | null } | null = null;
+  private packets: number | null = null;
+
+  constructor() {
+    this.element = h('div', { class: 'reading', role: 'status' }, icon('pulse'), this.text, this.bar, this.rate);
   }
-  const detail = fileSize > 0 ? `${formatBytes(bytesRead)} of ${formatBytes(fileSize)}` : '';
-  return h('section', { class: 'state loading' }, h('p', {}, 'Reading the capture…'), bar, h('p', { class: 'muted' }, detail));
+
+  update(bytesRead: number, fileSize: number): void {
+    const now = performance.now();
+    this.first ??= { at: now, bytes: bytesRead, packets: this.packets };
+    if (fileSize > 0) {
+      this.bar.max = fileSize;
+      this.bar.value = bytesRead;
+      this.text.textContent = `Reading the capture… ${formatBytes(bytesRead)} of ${formatBytes(fileSize)}`;
+    }
+    const seconds = (now - this.first.at) / 1000;
+    if (seconds < 0.25) return;
+    const parts = [`${formatBytes((bytesRead - this.first.bytes) / seconds)}/s`];
+    if (this.packets !== null && this.first.packets !== null && this.packets > this.first.packets) parts.unshift(`${formatCount((this.packets - this.first.packets) / seconds)} packets/s`);
+    this.rate.textContent = parts.join(' · ');
+  }
+
+  /** Packets read so far, from a summary posted while reading. */
+  notePackets(packets: number): void {
+    this.packets = packets;
+    if (this.first && this.first.packets === null) this.first.packets = packets;
+  }
 }
 
 export function renderFailure(fileName: string, failure: Failure, actions: Actions): HTMLElement {
-  const button = (label: string, onClick: () => void) => {
-    const b = h('button', { type: 'button' }, label);
-    b.addEventListener('click', onClick);
-    return b;
-  };
   if (failure.kind === 'cancelled') {
-    return h('section', { class: 'state cancelled' }, h('h1', {}, `Reading ${fileName} was cancelled`), h('div', { class: 'actions' }, button('Read again', actions.reload)));
+    return h('section', { class: 'state cancelled' }, h('h1', {}, `Reading ${fileName} was cancelled`), h('div', { class: 'actions' }, button('Read again', icon('refresh'), actions.reload)));
   }
   const detail =
     failure.kind === 'notCapture'
@@ -36,108 +59,47 @@ export function renderFailure(fileName: string, failure: Failure, actions: Actio
   return h(
     'section',
     { class: 'state error', role: 'alert' },
-    h('h1', {}, title),
+    h('h1', {}, icon('error'), ' ', title),
     detail,
-    h('div', { class: 'actions' }, button('Open with another editor', actions.reopenWithOtherEditor), button('Try again', actions.reload)),
+    h('div', { class: 'actions' }, button('Open with another editor', null, actions.reopenWithOtherEditor), button('Try again', icon('refresh'), actions.reload)),
   );
 }
 
-export function renderCapture(view: CaptureView, selectedFlowId: number | undefined, actions: Actions): HTMLElement {
-  return h('div', { class: 'capture' }, renderHeader(view), renderWarnings(view), view.flows.length > 0 ? renderFlowTable(view.flows, selectedFlowId, actions) : renderEmpty(view));
-}
-
-function renderHeader(view: CaptureView): HTMLElement {
-  const links = view.linkTypes.map((l) => `${l.name}: ${formatCount(l.packets)} packets${l.decoded ? '' : ' (not decoded)'}`).join(', ');
-  const fact = (label: string, value: string) => [h('dt', {}, label), h('dd', {}, value)];
+export function renderHeader(view: CaptureView): HTMLElement {
+  const links = view.linkTypes.map((l) => `${l.name}${l.decoded ? '' : ' (not decoded)'}`).join(', ');
+  const fact = (label: string, value: string) => h('span', { class: 'fact' }, h('span', { class: 'muted' }, `${label} `), value);
   return h(
     'header',
     { class: 'summary' },
     h('h1', { title: view.filePath }, view.fileName),
-    h(
-      'dl',
-      {},
-      ...fact('Format', view.format ?? 'unknown'),
-      ...fact('Packets', formatCount(view.packets)),
-      ...fact('TCP packets', formatCount(view.tcpPackets)),
-      ...fact('Link types', links || 'none'),
-    ),
+    h('div', { class: 'facts' }, fact('Format', view.format ?? 'unknown'), fact('Packets', formatCount(view.packets)), fact('TCP', formatCount(view.tcpPackets)), fact('Flows', formatCount(view.flows.length)), fact('Link', links || 'none')),
   );
 }
 
-function renderWarnings(view: CaptureView): HTMLElement | null {
-  if (view.warnings.length === 0) return null;
-  const items = view.warnings.map((w) => h('li', {}, h('span', { class: 'offset' }, formatOffset(w.offset)), ' ', w.message));
-  return h('section', { class: 'warnings', 'aria-label': 'Warnings' }, h('h2', {}, `Warnings (${view.warnings.length})`), h('ul', {}, ...items));
-}
-
-function renderEmpty(view: CaptureView): HTMLElement {
-  const why = view.packets === 0 ? 'The capture holds no packets.' : `None of its ${formatCount(view.packets)} packets is a TCP segment this version can decode.`;
-  return h('section', { class: 'state empty' }, h('h2', {}, 'No TCP flows'), h('p', {}, why));
-}
-
-/** Column headings; the title is the longer explanation shown on hover. */
-const COLUMNS: [string, string][] = [
-  ['#', 'Flow id'],
-  ['Endpoint A', 'The side that sent the first packet seen'],
-  ['Endpoint B', 'The other side'],
-  ['Packets A→B', 'TCP segments from A to B'],
-  ['Packets B→A', 'TCP segments from B to A'],
-  ['Payload A→B', 'TCP payload bytes from A to B (retransmissions included)'],
-  ['Payload B→A', 'TCP payload bytes from B to A (retransmissions included)'],
-  ['Start', 'First packet, seconds after the capture start'],
-  ['Duration', 'First to last packet of the flow'],
-  ['Wscale', 'Window-scale shift offered in each side\'s SYN (A / B); — when not offered or not captured'],
-  ['MSS', 'MSS option of each side\'s SYN (A / B); — when not offered or not captured'],
-];
-
-function renderFlowTable(flows: FlowRow[], selectedFlowId: number | undefined, actions: Actions): HTMLElement {
-  const head = h('thead', {}, h('tr', {}, ...COLUMNS.map(([label, title]) => h('th', { scope: 'col', title }, label))));
-  const rows = flows.map((f) => renderFlowRow(f, f.id === selectedFlowId));
-  const body = h('tbody', {}, ...rows);
-  if (!rows.some((r) => r.tabIndex === 0) && rows[0]) rows[0].tabIndex = 0;
-  body.addEventListener('click', (e) => {
-    const row = (e.target as Element).closest('tr');
-    if (row) select(row, actions);
-  });
-  body.addEventListener('keydown', (e) => {
-    const row = (e.target as Element).closest('tr');
-    const next = e.key === 'ArrowDown' ? row?.nextElementSibling : e.key === 'ArrowUp' ? row?.previousElementSibling : null;
-    if (next instanceof HTMLTableRowElement) {
-      e.preventDefault();
-      select(next, actions);
-    }
-  });
-  return h('section', { class: 'flows' }, h('h2', {}, `TCP flows (${flows.length})`), h('div', { class: 'table-scroll' }, h('table', { class: 'flow-table' }, head, body)));
-}
-
-function renderFlowRow(f: FlowRow, selected: boolean): HTMLTableRowElement {
-  const num = (text: string) => h('td', { class: 'num' }, text);
-  const row = h(
-    'tr',
-    { 'data-flow-id': String(f.id), 'aria-selected': String(selected), tabindex: selected ? '0' : '-1' },
-    num(String(f.id)),
-    h('td', { class: 'endpoint' }, f.a),
-    h('td', { class: 'endpoint' }, f.b),
-    num(formatCount(f.packetsAtoB)),
-    num(formatCount(f.packetsBtoA)),
-    num(formatBytes(f.payloadAtoB)),
-    num(formatBytes(f.payloadBtoA)),
-    num(formatSeconds(f.start)),
-    num(formatSeconds(f.duration)),
-    num(formatPair(f.windowScale.a, f.windowScale.b)),
-    num(formatPair(f.mss.a, f.mss.b)),
-  );
-  return row;
-}
-
-/** Roving tabindex: the selected row is the one tab stop of the table. */
-function select(row: HTMLTableRowElement, actions: Actions): void {
-  for (const other of Array.from(row.parentElement?.children ?? [])) {
-    other.setAttribute('aria-selected', 'false');
-    other.setAttribute('tabindex', '-1');
+/** Warnings, folded; a damaged capture says so up front and shows what was read. */
+export function renderWarnings(view: CaptureView): HTMLElement | null {
+  const parts: HTMLElement[] = [];
+  if (view.partial) {
+    const last = view.warnings.find((w) => w.offset >= 0);
+    parts.push(
+      h('p', { class: 'partial', role: 'alert' }, icon('warning'), ` This capture is damaged. Showing the part that was read: ${formatCount(view.packets)} packets${last ? `, up to ${formatOffset(last.offset)}` : ''}. The warnings say where it stopped.`),
+    );
   }
-  row.setAttribute('aria-selected', 'true');
-  row.tabIndex = 0;
-  row.focus();
-  actions.selectFlow(Number(row.dataset.flowId));
+  if (view.warnings.length > 0) {
+    const items = view.warnings.map((w) => h('li', {}, h('span', { class: 'offset' }, formatOffset(w.offset)), ' ', w.message));
+    const details = h('details', { class: 'warning-list' }, h('summary', {}, `Warnings (${view.warnings.length})`), h('ul', {}, ...items));
+    if (view.partial) details.open = true;
+    parts.push(details);
+  }
+  return parts.length ? h('section', { class: 'warnings', 'aria-label': 'Warnings' }, ...parts) : null;
+}
+
+export function renderEmpty(view: CaptureView): HTMLElement {
+  const nonTcp = view.packets - view.tcpPackets;
+  const undecoded = view.linkTypes.filter((l) => !l.decoded).map((l) => l.name);
+  const why =
+    view.packets === 0
+      ? 'The capture holds no packets.'
+      : `None of its ${formatCount(view.packets)} packets is a TCP segment this version can decode${nonTcp > 0 && undecoded.length ? ` (link types not decoded: ${undecoded.join(', ')})` : ''}.`;
+  return h('section', { class: 'state empty' }, h('h2', {}, icon('info'), ' No TCP flows in this capture'), h('p', {}, why), h('p', { class: 'muted' }, 'TCP Flow Lens draws timelines of TCP connections; open a capture that contains TCP traffic.'));
 }

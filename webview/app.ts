@@ -1,0 +1,217 @@
+/**
+ * The capture editor's page: header, reading bar, warnings, flow list, the selected flow's
+ * timelines with their toolbar, the findings panel and the packet details. It keeps the view state
+ * (selected flow, direction, zoom window, collapsed lanes, finding, sort, filter) in VS Code's
+ * webview state so it survives hiding the tab, and tells the host what the user is looking at.
+ */
+import { type CaptureView, type Direction, type EditorCommand, type FindingRow, type FlowRow, MessageType, type StallRow } from '../src/protocol';
+import { DetailsPanel } from './details';
+import { h } from './dom';
+import { FindingsPanel } from './findings';
+import { FlowList } from './flowList';
+import { entries, mostOwedFlow } from './flowTable';
+import { bindKeys } from './keyboard';
+import { type Actions, ReadingBar, renderEmpty, renderFailure, renderHeader, renderWarnings } from './render';
+import type { Rpc } from './rpc';
+import { readTheme, watchTheme } from './theme';
+import type { LaneId } from './timeline/lanes';
+import { Timeline } from './timeline/timeline';
+import { Toolbar } from './toolbar';
+
+export class CaptureApp {
+  private capture: CaptureView | null = null;
+  private readonly reading = new ReadingBar();
+  private readonly flowList: FlowList;
+  private readonly timeline: Timeline;
+  private readonly toolbar: Toolbar;
+  private readonly findings: FindingsPanel;
+  private readonly details = new DetailsPanel();
+  private readonly headerSlot = h('div', { class: 'header-slot' });
+  private readonly readingSlot = h('div', { class: 'reading-slot' });
+  private readonly warningsSlot = h('div', { class: 'warnings-slot' });
+  private readonly workspace: HTMLElement;
+  private readonly emptySlot = h('div', { class: 'empty-slot' });
+  private selectedFlow: FlowRow | null = null;
+  private direction: Direction = 'ab';
+  /** The persisted zoom window applies once, to the flow it was saved for. */
+  private restoreView: { t0: number; t1: number } | undefined;
+
+  constructor(
+    private readonly rpc: Rpc,
+    private readonly root: HTMLElement,
+    private readonly actions: Actions,
+  ) {
+    const state = rpc.state;
+    this.restoreView = state.view;
+    this.flowList = new FlowList({
+      sort: state.sort ?? { column: 'owed', descending: true },
+      filter: state.filter ?? '',
+      onSelect: (id) => this.selectFlow(id, true),
+      onSortFilter: (sort, filter) => this.rpc.saveState({ sort, filter }),
+    });
+    this.timeline = new Timeline(
+      {
+        series: (q) => this.rpc.series(q),
+        packet: (flowId, frame) => this.rpc.packet(flowId, frame),
+        onViewChange: (view) => this.rpc.saveState({ view }),
+        onCollapse: (collapsed: LaneId[]) => this.rpc.saveState({ collapsedLanes: collapsed }),
+        onPacketSelect: (flowId, frame) => this.showPacket(flowId, frame),
+      },
+      readTheme(),
+      (state.collapsedLanes ?? []) as LaneId[],
+    );
+    this.toolbar = new Toolbar({
+      switchDirection: () => this.switchDirection(),
+      zoomIn: () => this.timeline.zoomBy(2),
+      zoomOut: () => this.timeline.zoomBy(0.5),
+      resetZoom: () => this.timeline.resetZoom(),
+    });
+    this.findings = new FindingsPanel({ onChoose: (f) => this.goToFinding(f) });
+    const side = h('aside', { class: 'side' }, this.findings.element, this.details.element);
+    this.workspace = h('div', { class: 'workspace' }, this.flowList.element, h('div', { class: 'analysis' }, h('div', { class: 'timeline-column' }, this.toolbar.element, this.timeline.element), side));
+    watchTheme((theme) => this.timeline.setTheme(theme));
+    bindKeys(document, {
+      zoomIn: () => this.timeline.zoomBy(2),
+      zoomOut: () => this.timeline.zoomBy(0.5),
+      pan: (f) => this.timeline.panBy(f),
+      resetZoom: () => this.timeline.resetZoom(),
+      switchDirection: () => this.switchDirection(),
+      nextFinding: () => this.command('nextFinding'),
+      previousFinding: () => this.command('previousFinding'),
+      clearSelection: () => this.timeline.selectPacket(null),
+    });
+  }
+
+  progress(bytesRead: number, fileSize: number): void {
+    if (!this.capture) this.root.replaceChildren(h('div', { class: 'capture' }, this.readingSlot));
+    this.readingSlot.replaceChildren(this.reading.element);
+    this.reading.update(bytesRead, fileSize);
+  }
+
+  failed(fileName: string, failure: Parameters<typeof renderFailure>[1]): void {
+    this.capture = null;
+    this.root.replaceChildren(renderFailure(fileName, failure, this.actions));
+  }
+
+  /** A summary: the whole capture, or (while reading) the flows so far. */
+  summary(view: CaptureView, stillReading: boolean): void {
+    const first = !this.capture;
+    this.capture = view;
+    this.reading.notePackets(view.packets);
+    if (!stillReading) this.readingSlot.replaceChildren();
+    this.headerSlot.replaceChildren(renderHeader(view));
+    this.warningsSlot.replaceChildren(renderWarnings(view) ?? '');
+    const empty = view.flows.length === 0;
+    this.emptySlot.replaceChildren(empty && !stillReading ? renderEmpty(view) : '');
+    this.workspace.hidden = empty;
+    if (first || !this.root.contains(this.workspace)) {
+      this.root.replaceChildren(h('div', { class: 'capture' }, this.headerSlot, this.readingSlot, this.warningsSlot, this.emptySlot, this.workspace));
+    }
+    this.flowList.setFlows(view.flows, view.health);
+    const saved = this.rpc.state.selectedFlowId;
+    const keep = view.flows.find((f) => f.id === (this.selectedFlow?.id ?? saved));
+    const pick = keep ?? mostOwedFlow(entries(view.flows, view.health)) ?? null;
+    this.selectFlow(pick?.id ?? null, false);
+  }
+
+  /** A palette command from the host, or the same key in the webview. */
+  command(command: EditorCommand): void {
+    switch (command) {
+      case 'nextFinding':
+        this.findings.step(1);
+        break;
+      case 'previousFinding':
+        this.findings.step(-1);
+        break;
+      case 'switchDirection':
+        this.switchDirection();
+        break;
+      case 'resetZoom':
+        this.timeline.resetZoom();
+        break;
+      case 'copyFinding':
+        this.findings.flashCopied();
+        break;
+    }
+  }
+
+  private selectFlow(id: number | null, byUser: boolean): void {
+    const view = this.capture;
+    const flow = view?.flows.find((f) => f.id === id) ?? null;
+    const changed = flow?.id !== this.selectedFlow?.id;
+    const state = this.rpc.state;
+    this.selectedFlow = flow;
+    this.flowList.setSelected(flow?.id);
+    const stalls = view?.stalls ?? [];
+    if (changed || !this.timeline.flow) {
+      const restoring = !byUser && flow && state.selectedFlowId === flow.id;
+      this.direction = restoring && state.direction ? state.direction : flow ? defaultDirection(flow, stalls) : 'ab';
+      const restore = restoring ? this.restoreView : undefined;
+      this.restoreView = undefined;
+      this.timeline.setFlow(flow, stalls, this.direction, restore);
+      this.details.clear();
+    } else {
+      this.timeline.setFlow(flow, stalls, this.direction, this.timeline.view() ?? undefined);
+    }
+    this.toolbar.show(flow, this.direction);
+    const findings = flow ? (view?.findings ?? []).filter((f) => f.flowId === flow.id) : [];
+    this.findings.setFindings(findings, changed && byUser ? null : (state.selectedFindingId ?? null));
+    if (changed) {
+      this.rpc.saveState({ selectedFlowId: flow?.id, direction: this.direction, ...(byUser ? { view: undefined, selectedFindingId: undefined } : {}) });
+      this.postView();
+    }
+  }
+
+  private switchDirection(): void {
+    if (!this.selectedFlow) return;
+    this.setDirection(this.direction === 'ab' ? 'ba' : 'ab');
+  }
+
+  private setDirection(direction: Direction): void {
+    if (!this.selectedFlow || direction === this.direction) return;
+    this.direction = direction;
+    this.timeline.setDirection(direction);
+    this.toolbar.show(this.selectedFlow, direction);
+    this.details.clear();
+    this.rpc.saveState({ direction });
+  }
+
+  /** Shows the finding's direction and zooms to it with some context either side. */
+  private goToFinding(f: FindingRow): void {
+    const flow = this.selectedFlow;
+    if (!flow) return;
+    const stall = (this.capture?.stalls ?? []).find((s) => s.flowId === f.flowId && f.time >= s.start - 1e-6 && f.time <= s.end + 1e-6);
+    if (stall) this.setDirection(stall.receiver === 'b' ? 'ab' : 'ba');
+    const end = f.end ?? stall?.end ?? f.time;
+    const span = Math.max(end - f.time, flow.duration * 0.01, 1e-3);
+    this.timeline.zoomTo(f.time - span * 0.35, end + span * 0.35);
+    this.rpc.saveState({ selectedFindingId: f.id });
+    this.postView();
+  }
+
+  private showPacket(flowId: number, frame: number | null): void {
+    if (frame === null) return this.details.clear();
+    const flow = this.selectedFlow;
+    this.details.loading(frame);
+    this.rpc
+      .packet(flowId, frame)
+      .then((d) => {
+        if (!flow) return;
+        const ab = d.direction === 'ab';
+        this.details.show(d, { from: ab ? flow.a : flow.b, to: ab ? flow.b : flow.a });
+      })
+      .catch((err: Error) => this.details.error(frame, err.message));
+  }
+
+  private postView(): void {
+    this.rpc.post({ type: MessageType.ViewChanged, selectedFlowId: this.selectedFlow?.id ?? null, selectedFindingId: this.findings.selected?.id ?? null });
+  }
+}
+
+/** The direction whose receiver stalled longest (owed time first); else the one that carried more data. */
+function defaultDirection(flow: FlowRow, stalls: StallRow[]): Direction {
+  const weight = { a: 0, b: 0 };
+  for (const s of stalls) if (s.flowId === flow.id) weight[s.receiver] += (s.owed?.seconds ?? 0) * 1000 + (s.end - s.start);
+  if (weight.a !== weight.b) return weight.b > weight.a ? 'ab' : 'ba';
+  return flow.payloadBtoA > flow.payloadAtoB ? 'ba' : 'ab';
+}

@@ -1,0 +1,133 @@
+/**
+ * Pointer interaction on the lanes beyond d3-zoom's wheel and drag: hover (crosshair, tooltip,
+ * packet details fetched on demand), click to select a packet, shift-drag to zoom to a range.
+ */
+import type { PacketDetails } from '../../src/protocol';
+import { h } from '../dom';
+import { formatCount } from '../format';
+import { hitTest } from './hit';
+import { GUTTER, type Lane } from './lanes';
+import { stepAt } from './scales';
+import type { Timeline } from './timeline';
+
+/** Wait this long on a packet before asking the host for its details. */
+const DETAILS_DELAY_MS = 60;
+
+export function attachPointer(tl: Timeline): void {
+  const el = tl.lanesElement;
+  const details = new Map<number, PacketDetails>();
+  let detailsTimer: ReturnType<typeof setTimeout> | undefined;
+  let band: { startX: number; el: HTMLElement } | null = null;
+  let downAt: { x: number; y: number } | null = null;
+
+  const local = (e: PointerEvent | MouseEvent) => {
+    const r = el.getBoundingClientRect();
+    return { x: e.clientX - r.left, y: e.clientY - r.top, rect: r };
+  };
+  const laneAt = (clientY: number): { lane: Lane; y: number } | null => {
+    for (const lane of tl.lanes) {
+      if (lane.collapsed) continue;
+      const r = lane.body.getBoundingClientRect();
+      if (clientY >= r.top && clientY <= r.bottom) return { lane, y: clientY - r.top };
+    }
+    return null;
+  };
+
+  function hover(e: PointerEvent): void {
+    const p = local(e);
+    const at = laneAt(e.clientY);
+    const inPlot = at && p.x >= GUTTER && p.x <= GUTTER + at.lane.width;
+    if (!inPlot || !tl.flow) return leave();
+    const x = tl.x();
+    const t = x.invert(p.x);
+    const data = tl.data;
+    const hit = data ? hitTest(data, at.lane.id, x, tl.scales.get(at.lane.id), p.x, at.y) : null;
+    tl.hovered = hit;
+    tl.hoverX = p.x;
+    tl.schedule();
+    const stall = tl.stalls.find((s) => t >= s.start && t <= s.end) ?? null;
+    const show = () => tl.tooltip.show({ hit, details: hit ? (details.get(hit.frame) ?? null) : null, reading: reading(tl, at.lane, t), stall, time: t }, p.x, p.y, { width: p.rect.width, height: tl.element.clientHeight });
+    show();
+    clearTimeout(detailsTimer);
+    if (hit && hit.count === 1 && !details.has(hit.frame)) {
+      detailsTimer = setTimeout(() => {
+        tl.packetDetails(hit.frame)
+          .then((d) => {
+            details.set(hit.frame, d);
+            if (tl.hovered?.frame === hit.frame) show();
+          })
+          .catch(() => undefined); // the tooltip keeps what the series knew
+      }, DETAILS_DELAY_MS);
+    }
+  }
+
+  function leave(): void {
+    tl.hovered = null;
+    tl.hoverX = null;
+    tl.tooltip.hide();
+    tl.schedule();
+  }
+
+  el.addEventListener('pointermove', (e) => {
+    if (band) return dragBand(e);
+    if (e.buttons === 0) hover(e);
+  });
+  el.addEventListener('pointerleave', () => !band && leave());
+  el.addEventListener('pointerdown', (e) => {
+    downAt = { x: e.clientX, y: e.clientY };
+    if (!e.shiftKey || e.button !== 0) return;
+    const p = local(e);
+    if (p.x < GUTTER) return;
+    band = { startX: p.x, el: h('div', { class: 'rubber-band' }) };
+    el.append(band.el);
+    el.setPointerCapture(e.pointerId);
+    dragBand(e);
+  });
+  el.addEventListener('pointerup', (e) => {
+    if (!band) return;
+    const p = local(e);
+    const [a, b] = [Math.min(band.startX, p.x), Math.max(band.startX, p.x)];
+    band.el.remove();
+    band = null;
+    if (b - a >= 4) {
+      const x = tl.x();
+      tl.zoomTo(x.invert(Math.max(GUTTER, a)), x.invert(Math.min(GUTTER + tl.plotWidth(), b)));
+    }
+  });
+  el.addEventListener('click', (e) => {
+    // A click is a press without movement; after a pan it is not a selection.
+    if (!downAt || Math.hypot(e.clientX - downAt.x, e.clientY - downAt.y) > 3 || e.shiftKey) return;
+    const at = laneAt(e.clientY);
+    const p = local(e);
+    if (!at || !tl.data || p.x < GUTTER) return;
+    const hit = hitTest(tl.data, at.lane.id, tl.x(), tl.scales.get(at.lane.id), p.x, at.y);
+    tl.selectPacket(hit && hit.count === 1 ? hit : null);
+  });
+
+  function dragBand(e: PointerEvent): void {
+    if (!band) return;
+    const p = local(e);
+    const x = Math.max(GUTTER, Math.min(GUTTER + tl.plotWidth(), p.x));
+    band.el.style.left = `${Math.min(band.startX, x)}px`;
+    band.el.style.width = `${Math.abs(x - band.startX)}px`;
+  }
+}
+
+/** The hovered lane's own values at time t. */
+function reading(tl: Timeline, lane: Lane, t: number): string | null {
+  const d = tl.data;
+  if (!d) return null;
+  const v = (times: Float64Array, values: Float64Array) => stepAt(times, values, t);
+  if (lane.id === 'window') {
+    const w = v(d.window.time, d.window.bytes);
+    const b = v(d.bytesInFlight.time, d.bytesInFlight.bytes);
+    return `window ${w === null ? '—' : `${formatCount(w)} B`} · in flight ${b === null ? '—' : `${formatCount(b)} B`}`;
+  }
+  if (lane.id === 'recvq') {
+    const q = v(d.recvQ.time, d.recvQ.bytes);
+    return `Recv-Q ${q === null ? '—' : `${formatCount(q)} B`} (${d.recvQ.source === 'inferred' ? 'inferred' : 'measured'})`;
+  }
+  const ack = v(d.acks.time, d.acks.ack);
+  const edge = v(d.acks.time, d.acks.rightEdge);
+  return ack === null ? null : `ACK ${formatCount(ack)} · right edge ${formatCount(edge ?? ack)}`;
+}

@@ -1,0 +1,140 @@
+/**
+ * The sequence lane, tcptrace-style: each data segment a vertical bar from seq to seq + len, the
+ * receiver's ACK line and receive-window line (ack + window) as steps, SACK blocks beside the bars,
+ * retransmissions in their own colour and weight, persist probes as diamonds, and every marker the
+ * host sent (out-of-window crosses, zero-window and window-full marks).
+ */
+import type { SeriesResult } from '../../src/protocol';
+import type { Theme } from '../theme';
+import { drawGlyph, markerStyle, strokeStep } from './draw';
+import { GUTTER, type Lane } from './lanes';
+import { type Scale, visibleRange } from './scales';
+
+/** Analysis flag bits of `segments.flags` (src/core/analysis/flags.ts; the webview may import only the protocol). */
+export const FLAG = {
+  ZERO_WINDOW_PROBE: 1 << 1,
+  WINDOW_FULL: 1 << 4,
+  KEEP_ALIVE: 1 << 5,
+  RETRANSMISSION: 1 << 8,
+  FAST_RETRANSMISSION: 1 << 9,
+  SPURIOUS_RETRANSMISSION: 1 << 10,
+  OUT_OF_ORDER: 1 << 11,
+  PERSIST_PROBE: 1 << 14,
+} as const;
+
+const RETRANSMITTED = FLAG.RETRANSMISSION | FLAG.FAST_RETRANSMISSION | FLAG.SPURIOUS_RETRANSMISSION;
+const PROBE = FLAG.PERSIST_PROBE | FLAG.ZERO_WINDOW_PROBE;
+
+/** The sequence range to fit the lane to: visible bars and the ACK/window lines. */
+export function sequenceExtent(data: SeriesResult, t0: number, t1: number): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  const seg = data.segments;
+  const [a, b] = visibleRange(seg.time, t0, t1);
+  for (let i = a; i < b; i++) {
+    lo = Math.min(lo, seg.seq[i]);
+    hi = Math.max(hi, seg.end[i]);
+  }
+  const acks = data.acks;
+  const [c, d] = visibleRange(acks.time, t0, t1);
+  for (let i = c; i < d; i++) {
+    lo = Math.min(lo, acks.ack[i]);
+    hi = Math.max(hi, acks.rightEdge[i]);
+  }
+  if (!Number.isFinite(lo)) return [0, Math.max(1, data.extent.seqMax)];
+  // Near the start of the flow, anchor at 0 so the axis reads like Wireshark's.
+  if (lo < (hi - lo) * 0.25) lo = 0;
+  return [lo, hi];
+}
+
+export function drawSequenceLane(ctx: CanvasRenderingContext2D, lane: Lane, x: Scale, y: Scale, data: SeriesResult, theme: Theme): void {
+  const [t0, t1] = x.domain();
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(GUTTER, 0, lane.width, lane.height);
+  ctx.clip();
+  const tEnd = Math.min(data.extent.t1, t1);
+  const acks = data.acks;
+  const [a0, a1] = visibleRange(acks.time, t0, t1);
+  strokeStep(ctx, acks.time, acks.rightEdge, a0, a1, x, y, tEnd, theme.window, 1.5 * theme.line);
+  strokeStep(ctx, acks.time, acks.ack, a0, a1, x, y, tEnd, theme.ack, 1.5 * theme.line);
+  drawSacks(ctx, x, y, data, t0, t1, theme);
+  drawSegments(ctx, x, y, data, t0, t1, theme);
+  drawMarkers(ctx, x, y, data, t0, t1, theme);
+  ctx.restore();
+}
+
+function drawSacks(ctx: CanvasRenderingContext2D, x: Scale, y: Scale, data: SeriesResult, t0: number, t1: number, theme: Theme): void {
+  const sk = data.sacks;
+  const [from, to] = visibleRange(sk.time, t0, t1);
+  if (to <= from) return;
+  ctx.strokeStyle = theme.sack;
+  ctx.lineWidth = 2 * theme.line;
+  ctx.beginPath();
+  for (let i = from; i < to; i++) {
+    // Offset right of the ACK that carried them, so they do not hide data bars.
+    const px = x(sk.time[i]) + 3;
+    ctx.moveTo(px, y(sk.left[i]));
+    ctx.lineTo(px, y(sk.right[i]));
+  }
+  ctx.stroke();
+}
+
+function drawSegments(ctx: CanvasRenderingContext2D, x: Scale, y: Scale, data: SeriesResult, t0: number, t1: number, theme: Theme): void {
+  const seg = data.segments;
+  const [from, to] = visibleRange(seg.time, t0, t1);
+  // Caps (the tcptrace "I") only when bars are tall and far apart enough to show them.
+  const spacing = to - from > 1 ? barSpacing(x, seg.time, from, to) : Infinity;
+  const passes: [string, number, (f: number) => boolean][] = [
+    [theme.data, 1.25 * theme.line, (f) => (f & (RETRANSMITTED | PROBE)) === 0],
+    [theme.retransmission, 2.5 * theme.line, (f) => (f & RETRANSMITTED) !== 0 && (f & PROBE) === 0],
+  ];
+  for (const [color, width, match] of passes) {
+    ctx.strokeStyle = color;
+    ctx.lineWidth = width;
+    ctx.beginPath();
+    for (let i = from; i < to; i++) {
+      if (!match(seg.flags[i]) || seg.end[i] <= seg.seq[i]) continue;
+      const px = Math.round(x(seg.time[i])) + 0.5;
+      const top = y(seg.end[i]);
+      const bottom = y(seg.seq[i]);
+      ctx.moveTo(px, bottom);
+      ctx.lineTo(px, Math.min(top, bottom - 1));
+      if (spacing > 8 && bottom - top > 6) {
+        ctx.moveTo(px - 2.5, top);
+        ctx.lineTo(px + 2.5, top);
+        ctx.moveTo(px - 2.5, bottom);
+        ctx.lineTo(px + 2.5, bottom);
+      }
+    }
+    ctx.stroke();
+  }
+  // Persist probes: a diamond at the probed sequence number (Linux probes carry no data).
+  ctx.fillStyle = theme.probe;
+  ctx.strokeStyle = theme.background;
+  ctx.lineWidth = 1;
+  for (let i = from; i < to; i++) {
+    if ((seg.flags[i] & PROBE) === 0) continue;
+    drawGlyph(ctx, 'diamond', x(seg.time[i]), y(seg.seq[i]), 5 * Math.sqrt(theme.line), true);
+  }
+}
+
+function barSpacing(x: Scale, times: Float64Array, from: number, to: number): number {
+  return (x(times[to - 1]) - x(times[from])) / (to - from);
+}
+
+function drawMarkers(ctx: CanvasRenderingContext2D, x: Scale, y: Scale, data: SeriesResult, t0: number, t1: number, theme: Theme): void {
+  const m = data.markers;
+  const [from, to] = visibleRange(m.time, t0, t1);
+  for (let i = from; i < to; i++) {
+    const style = markerStyle(m.kind[i], theme);
+    if (!style || style.shape === 'diamond') continue; // probes are drawn with the segments
+    ctx.strokeStyle = style.color;
+    ctx.fillStyle = style.color;
+    ctx.lineWidth = (style.shape === 'cross' ? 2.5 : 1.5) * theme.line;
+    const py = y(m.value[i]);
+    // Zero-window marks sit just above the line they close, pointing down at it.
+    const dy = style.shape === 'down' ? -6 : 0;
+    drawGlyph(ctx, style.shape, x(m.time[i]), py + dy, style.shape === 'cross' ? 5 : 4, style.fill);
+  }
+}

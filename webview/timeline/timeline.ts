@@ -1,0 +1,243 @@
+/**
+ * The timelines of the selected flow: three lanes on one time axis, zoomed and panned together.
+ * It owns the zoom transform and the series cache; drawing is coalesced to one frame per
+ * requestAnimationFrame, and the host is asked for series again (debounced) when the view changes.
+ */
+import { type ZoomTransform, zoomIdentity } from 'd3';
+import type { Direction, FlowRow, PacketDetails, SeriesQuery, SeriesResult, StallRow } from '../../src/protocol';
+import { h, s } from '../dom';
+import type { Theme } from '../theme';
+import { stallsFor } from './highlights';
+import { findFrame, type Hit } from './hit';
+import { createLane, fitCanvas, GUTTER, LANE_IDS, type Lane, type LaneId, RIGHT_MARGIN, setCollapsed } from './lanes';
+import { describeLanes, updateLegends } from './legends';
+import { SeriesCache } from './lod-cache';
+import { attachPointer } from './pointer';
+import { renderFrame } from './render';
+import { baseTimeScale, type Scale } from './scales';
+import { Tooltip } from './tooltip';
+import { animateTo, createZoom, pannedBy, transformFor, type ZoomController, zoomedBy } from './zoom';
+
+export interface TimelineHost {
+  series(query: SeriesQuery): Promise<SeriesResult>;
+  packet(flowId: number, frame: number): Promise<PacketDetails>;
+  onViewChange(view: { t0: number; t1: number }): void;
+  onCollapse(collapsed: LaneId[]): void;
+  onPacketSelect(flowId: number, frame: number | null): void;
+}
+
+export class Timeline {
+  readonly element: HTMLElement;
+  readonly lanesElement: HTMLElement;
+  readonly lanes: Lane[];
+  readonly tooltip: Tooltip;
+  readonly cache: SeriesCache;
+  private readonly timeAxis = s('svg', { class: 'time-axis', 'aria-hidden': 'true' });
+  private readonly status = h('div', { class: 'timeline-status', role: 'status' });
+  private readonly zoom: ZoomController;
+  flow: FlowRow | null = null;
+  direction: Direction = 'ab';
+  stalls: StallRow[] = [];
+  base: Scale = baseTimeScale(0, 1, GUTTER, GUTTER + 1);
+  transform: ZoomTransform = zoomIdentity;
+  extent: { t0: number; t1: number } | null = null;
+  data: SeriesResult | undefined;
+  scales = new Map<LaneId, Scale>();
+  hovered: Hit | null = null;
+  hoverX: number | null = null;
+  selected: Hit | null = null;
+  private selectedFrame: number | null = null;
+  private frame = 0;
+  private allStalls: StallRow[] = [];
+
+  constructor(
+    private readonly host: TimelineHost,
+    public theme: Theme,
+    collapsed: LaneId[],
+  ) {
+    this.lanes = LANE_IDS.map((id) => createLane(id, (lane) => this.toggleLane(lane)));
+    for (const lane of this.lanes) setCollapsed(lane, collapsed.includes(lane.id));
+    this.tooltip = new Tooltip(() => this.theme);
+    this.lanesElement = h('div', { class: 'lanes', tabindex: '0', role: 'group', 'aria-roledescription': 'timeline', 'aria-describedby': 'timeline-keys' }, ...this.lanes.map((l) => l.element));
+    const keys = h('p', { class: 'visually-hidden', id: 'timeline-keys' }, 'Keys: plus and minus zoom, left and right arrows pan, 0 resets the zoom, d switches direction, n and p go to the next and previous finding. Shift-drag zooms to a range.');
+    this.element = h('section', { class: 'timeline', 'aria-label': 'Timelines' }, this.lanesElement, this.timeAxis, this.status, this.tooltip.element, keys);
+    this.cache = new SeriesCache(
+      (q) => this.host.series(q),
+      () => this.onSeries(),
+      (err) => this.setStatus(`Could not load the timeline: ${err.message}`, true),
+    );
+    this.zoom = createZoom(this.lanesElement, (t, byUser) => this.onZoom(t, byUser));
+    attachPointer(this);
+    new ResizeObserver(() => this.layout()).observe(this.lanesElement);
+  }
+
+  /** Shows a flow (or none), restoring a persisted view window when given. */
+  setFlow(flow: FlowRow | null, stalls: StallRow[], direction: Direction, view?: { t0: number; t1: number }): void {
+    const same = flow && this.flow?.id === flow.id;
+    this.flow = flow;
+    this.allStalls = stalls;
+    this.direction = direction;
+    this.stalls = flow ? stallsFor(stalls, flow.id, direction) : [];
+    this.selected = null;
+    this.selectedFrame = null;
+    this.hovered = null;
+    this.tooltip.hide();
+    if (!same) {
+      this.data = undefined;
+      this.extent = flow ? { t0: flow.start, t1: flow.start + flow.duration } : null;
+    }
+    this.element.classList.toggle('empty', !flow);
+    this.lanesElement.setAttribute('aria-label', flow ? `Timelines of ${directionLabel(flow, direction)}` : 'No flow selected');
+    this.setStatus(flow ? 'Loading the timeline…' : 'Select a flow to see its timelines.');
+    this.layout(view ?? (same ? undefined : 'reset'));
+    this.requestSeries(true);
+  }
+
+  setDirection(direction: Direction): void {
+    if (!this.flow || direction === this.direction) return;
+    const view = this.view();
+    this.setFlow(this.flow, this.allStalls, direction, view ?? undefined);
+  }
+
+  setTheme(theme: Theme): void {
+    this.theme = theme;
+    this.schedule();
+  }
+
+  /** The visible time window. */
+  view(): { t0: number; t1: number } | null {
+    if (!this.flow) return null;
+    const [t0, t1] = this.x().domain();
+    return { t0, t1 };
+  }
+
+  x(): Scale {
+    return this.transform.rescaleX(this.base);
+  }
+
+  zoomBy(factor: number): void {
+    this.zoom.set(zoomedBy(this.base, this.transform, factor));
+  }
+
+  panBy(fraction: number): void {
+    this.zoom.set(pannedBy(this.base, this.transform, fraction));
+  }
+
+  resetZoom(): void {
+    this.zoom.set(zoomIdentity);
+  }
+
+  zoomTo(t0: number, t1: number, animate = true): void {
+    animateTo(this.base, this.transform, t0, t1, !animate || this.theme.reducedMotion, (t) => this.zoom.set(t));
+  }
+
+  /** Rings a packet and reports it, to show its details. */
+  selectPacket(hit: Hit | null): void {
+    this.selected = hit;
+    this.selectedFrame = hit?.frame ?? null;
+    if (this.flow) this.host.onPacketSelect(this.flow.id, hit?.frame ?? null);
+    this.schedule();
+  }
+
+  /** Recomputes the base scale after a resize or a new extent, keeping the visible window. */
+  layout(keep?: { t0: number; t1: number } | 'reset'): void {
+    // At full view (k = 1) a resize keeps the full view rather than a time window.
+    const view = keep === 'reset' || (keep === undefined && this.transform.k === 1) ? null : (keep ?? this.view());
+    for (const lane of this.lanes) if (!lane.collapsed) fitCanvas(lane);
+    const width = this.plotWidth();
+    const ext = this.extent ?? { t0: 0, t1: 1 };
+    this.base = baseTimeScale(ext.t0, ext.t1, GUTTER, GUTTER + width);
+    this.zoom.configure(this.base, this.lanesElement.clientHeight);
+    this.transform = view ? transformFor(this.base, view.t0, view.t1) : zoomIdentity;
+    this.zoom.set(this.transform);
+    this.schedule();
+  }
+
+  plotWidth(): number {
+    return Math.max(1, this.lanesElement.clientWidth - GUTTER - RIGHT_MARGIN);
+  }
+
+  /** Coalesces redraws to one per animation frame. */
+  schedule(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.draw();
+    });
+  }
+
+  packetDetails(frame: number): Promise<PacketDetails> {
+    return this.flow ? this.host.packet(this.flow.id, frame) : Promise.reject(new Error('no flow'));
+  }
+
+  private draw(): void {
+    if (!this.flow) return;
+    const x = this.x();
+    const [t0, t1] = x.domain();
+    this.data = this.cache.best({ flowId: this.flow.id, direction: this.direction, t0, t1, pixelWidth: this.pixelWidth() }) ?? this.data;
+    if (this.data && (this.data.query.flowId !== this.flow.id || this.data.query.direction !== this.direction)) this.data = undefined;
+    if (this.selectedFrame !== null && this.data) this.selected = findFrame(this.data, this.selectedFrame) ?? this.selected;
+    this.scales = renderFrame({ lanes: this.lanes, timeAxis: this.timeAxis, x, data: this.data, stalls: this.stalls, theme: this.theme, selected: this.selected, hovered: this.hovered, hoverX: this.hoverX });
+    updateLegends(this.lanes, this.data);
+    this.lanesElement.dataset.t0 = String(t0);
+    this.lanesElement.dataset.t1 = String(t1);
+    this.lanesElement.dataset.plotLeft = String(GUTTER);
+    this.lanesElement.dataset.plotWidth = String(this.plotWidth());
+    for (const lane of this.lanes) lane.canvas.setAttribute('aria-label', describeLanes(lane.id, this.data, this.stalls));
+  }
+
+  private pixelWidth(): number {
+    return Math.round(this.plotWidth() * (window.devicePixelRatio || 1));
+  }
+
+  private requestSeries(now = false): void {
+    if (!this.flow) return;
+    const [t0, t1] = this.x().domain();
+    const view = { flowId: this.flow.id, direction: this.direction, t0, t1, pixelWidth: this.pixelWidth() };
+    if (now) this.cache.wantNow(view, this.extent ?? undefined);
+    else this.cache.want(view, this.extent ?? undefined);
+  }
+
+  private onSeries(): void {
+    if (!this.flow) return;
+    const best = this.cache.best({ flowId: this.flow.id, direction: this.direction, ...this.view()!, pixelWidth: this.pixelWidth() });
+    if (!best) return;
+    this.setStatus(best.segments.time.length === 0 && best.acks.time.length === 0 ? `No data from ${this.direction === 'ab' ? 'A to B' : 'B to A'} in this flow. Press d to switch direction.` : '');
+    const ext = best.extent;
+    if (!this.extent || Math.abs(ext.t0 - this.extent.t0) > 1e-9 || Math.abs(ext.t1 - this.extent.t1) > 1e-9) {
+      const atReset = this.transform.k === 1;
+      const view = this.view();
+      this.extent = { t0: ext.t0, t1: ext.t1 };
+      this.layout(atReset ? 'reset' : (view ?? 'reset'));
+    }
+    this.schedule();
+  }
+
+  private onZoom(t: ZoomTransform, byUser: boolean): void {
+    if (t === this.transform) return;
+    this.transform = t;
+    this.hovered = null;
+    if (byUser) this.tooltip.hide();
+    this.schedule();
+    const view = this.view();
+    if (view) this.host.onViewChange(view);
+    this.requestSeries();
+  }
+
+  private toggleLane(lane: Lane): void {
+    setCollapsed(lane, !lane.collapsed);
+    this.host.onCollapse(this.lanes.filter((l) => l.collapsed).map((l) => l.id));
+    // Collapsing changes the other lanes' heights: after layout, fit and redraw.
+    requestAnimationFrame(() => this.layout());
+  }
+
+  setStatus(text: string, error = false): void {
+    this.status.textContent = text;
+    this.status.hidden = text === '';
+    this.status.classList.toggle('error', error);
+  }
+}
+
+export function directionLabel(flow: FlowRow, direction: Direction): string {
+  return direction === 'ab' ? `data ${flow.a} → ${flow.b}` : `data ${flow.b} → ${flow.a}`;
+}
