@@ -33,6 +33,8 @@ export class CaptureIngest implements CaptureSink {
   tcpPackets = 0;
   /** TCP packets whose header or options were cut by the snapshot length. */
   tcpTruncated = 0;
+  /** IP fragments of tunnels (and other followed protocols) held for reassembly. */
+  fragmentsHeld = 0;
   /** pcapng packet comments (`opt_comment`) by frame number: rare, so kept beside the columns. */
   readonly comments = new Map<number, string>();
   private readonly decoder = new PacketDecoder();
@@ -52,7 +54,16 @@ export class CaptureIngest implements CaptureSink {
       this.flows.add(rec, seg);
       return;
     }
+    if (result === DecodeResult.FragmentHeld) {
+      this.fragmentsHeld++;
+      return;
+    }
     this.countSkip(result);
+  }
+
+  /** Fragments held for reassembly whose datagram never completed (so far). */
+  get fragmentsIncomplete(): number {
+    return this.decoder.fragmentsIncomplete;
   }
 
   /** Link types in order of first appearance. */
@@ -84,6 +95,7 @@ export class CaptureIngest implements CaptureSink {
         s.notIp++;
         break;
       case DecodeResult.NotTcp:
+      case DecodeResult.IcmpError: // about a flow, not one of its segments
         s.notTcp++;
         break;
       case DecodeResult.Fragment:

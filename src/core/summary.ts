@@ -4,6 +4,7 @@ import type { QueueEvidence } from './analysis/queueOwed';
 import type { StallEpisode } from './analysis/stalls';
 import type { CaptureReader } from './capture/reader';
 import type { CaptureFormat, CaptureWarning } from './capture/types';
+import { encapsulationName } from './decode/tunnels';
 import type { Flow } from './flows/flow';
 import type { CaptureIngest, LinkTypeStats, SkipCounts } from './ingest';
 
@@ -23,6 +24,8 @@ export interface FlowSummary {
   payloadBtoA: number;
   bytesAtoB: number;
   bytesBtoA: number;
+  /** The encapsulations its packets came through, outermost first ('GRE/ERSPAN II', 'PPPoE', '6in4'), or null for plain IP. */
+  encapsulation: string | null;
   /**
    * Window scaling. `a`/`b`: the shift each side's SYN announced (null: no option or no SYN seen).
    * `applied`: the shift the analysis applies to each side's windows; `source` says where it comes
@@ -111,6 +114,7 @@ export function summarizeFlow(flow: Flow, analysis: FlowAnalysis): FlowSummary {
     payloadBtoA: flow.payloadBytes[1],
     bytesAtoB: flow.wireBytes[0],
     bytesBtoA: flow.wireBytes[1],
+    encapsulation: encapsulationName(flow.encapsulation),
     windowScale: windowScaleSummary(scale(ha.windowScale), scale(hb.windowScale), analysis),
     mss: { a: ha.mss ?? null, b: hb.mss ?? null },
     flags: analysis.flagCounts,
@@ -160,6 +164,7 @@ export function skipWarnings(ingest: CaptureIngest): CaptureWarning[] {
   }
   const s = ingest.skipped;
   if (s.fragments) out.push({ offset: -1, message: `${s.fragments} non-first IP fragments skipped (not reassembled)` });
+  if (ingest.fragmentsIncomplete) out.push({ offset: -1, message: `${ingest.fragmentsIncomplete} IP fragments held for reassembly never completed their datagram` });
   if (s.truncated) out.push({ offset: -1, message: `${s.truncated} packets cut by the snapshot length before a complete TCP header` });
   if (s.malformed) out.push({ offset: -1, message: `${s.malformed} packets with malformed IP headers` });
   if (ingest.tcpTruncated) out.push({ offset: -1, message: `${ingest.tcpTruncated} TCP headers with options cut by the snapshot length (decoded as far as they go)` });

@@ -2,6 +2,7 @@
 import type { SeriesResult } from '../../src/protocol';
 import type { LaneId } from './lanes';
 import { lowerBound, type Scale } from './scales';
+import { markerSeq } from './sequenceLane';
 
 /** Within this many CSS px a packet counts as hovered. */
 export const HIT_RADIUS = 8;
@@ -47,13 +48,14 @@ export function hitTest(data: SeriesResult, lane: LaneId, x: Scale, y: Scale | u
   const m = data.markers;
   for (let i = lowerBound(m.time, tLo); i < m.time.length && m.time[i] <= tHi; i++) {
     const dx = Math.abs(x(m.time[i]) - px);
-    const dy = useY ? Math.abs(y(m.value[i]) - py) : 0;
+    const seqAt = markerSeq(data, i);
+    const dy = useY ? Math.abs(y(seqAt) - py) : 0;
     const d = Math.hypot(dx, dy);
     // Markers win ties: they are what the eye went to.
     if (d < bestD || (d === bestD && best?.frame === m.frame[i])) {
       bestD = d;
       const same = best?.frame === m.frame[i] ? best : null;
-      best = { frame: m.frame[i], time: m.time[i], seq: same?.seq ?? m.value[i], end: same?.end ?? m.value[i], count: 1, flags: same?.flags ?? 0, marker: m.kind[i] };
+      best = { frame: m.frame[i], time: m.time[i], seq: same?.seq ?? seqAt, end: same?.end ?? seqAt, count: 1, flags: same?.flags ?? 0, marker: m.kind[i] };
     }
   }
   return best;
@@ -67,7 +69,7 @@ export function findFrame(data: SeriesResult, frame: number): Hit | null {
   }
   const m = data.markers;
   for (let i = 0; i < m.frame.length; i++) {
-    if (m.frame[i] === frame) return { frame, time: m.time[i], seq: m.value[i], end: m.value[i], count: 1, flags: 0, marker: m.kind[i] };
+    if (m.frame[i] === frame) return { frame, time: m.time[i], seq: markerSeq(data, i), end: markerSeq(data, i), count: 1, flags: 0, marker: m.kind[i] };
   }
   return null;
 }

@@ -76,12 +76,16 @@ export function fitCanvas(lane: Lane): boolean {
   return changed;
 }
 
-/** A 2D context in CSS pixels with x in the lanes' coordinates (the plot starts at GUTTER). */
-export function laneContext(lane: Lane): CanvasRenderingContext2D {
+/**
+ * A 2D context in CSS pixels with x in the lanes' coordinates (the plot starts at GUTTER), filled
+ * with the editor background so the canvas is a complete picture on its own (copy, export, tests).
+ */
+export function laneContext(lane: Lane, background: string): CanvasRenderingContext2D {
   const ctx = lane.canvas.getContext('2d')!;
   const dpr = window.devicePixelRatio || 1;
   ctx.setTransform(dpr, 0, 0, dpr, -GUTTER * dpr, 0);
-  ctx.clearRect(GUTTER, 0, lane.width, lane.height);
+  ctx.fillStyle = background;
+  ctx.fillRect(GUTTER, 0, lane.width, lane.height);
   return ctx;
 }
 

@@ -88,9 +88,7 @@ export class SeriesCache {
   }
 
   private add(result: SeriesResult): void {
-    let exact = true;
-    for (const c of result.segments.count) if (c > 1) exact = false;
-    this.entries.push({ result, exact, used: ++this.clock });
+    this.entries.push({ result, exact: isExact(result), used: ++this.clock });
     if (this.entries.length > CAPACITY) this.entries = this.entries.sort((a, b) => b.used - a.used).slice(0, CAPACITY);
   }
 
@@ -107,16 +105,29 @@ export class SeriesCache {
   }
 }
 
+/**
+ * Whether nothing in an answer can have been decimated: no merged bars, and no line with more
+ * points than pixel columns (the host decimates a line only when it has more than that).
+ */
+export function isExact(r: SeriesResult): boolean {
+  const px = r.query.pixelWidth;
+  for (const c of r.segments.count) if (c > 1) return false;
+  const lines = [r.segments.time, r.acks.time, r.sacks.time, r.window.time, r.bytesInFlight.time, r.recvQ.time];
+  return lines.every((times) => times.length <= px + 1);
+}
+
 /** The query for a view: widened by MARGIN each side (clamped to the extent), at the view's pixel density. */
 export function paddedQuery(view: View, extent?: { t0: number; t1: number }): SeriesQuery {
   const width = view.t1 - view.t0;
   let t0 = view.t0 - width * MARGIN;
   let t1 = view.t1 + width * MARGIN;
-  if (extent) {
-    t0 = Math.max(t0, Math.min(view.t0, extent.t0));
-    t1 = Math.min(t1, Math.max(view.t1, extent.t1));
+  // Nothing exists outside the flow's extent: do not ask for it.
+  if (extent && extent.t1 > extent.t0) {
+    t0 = Math.max(t0, extent.t0);
+    t1 = Math.min(t1, extent.t1);
+    if (t1 <= t0) [t0, t1] = [view.t0, view.t1];
   }
-  const pixelWidth = Math.max(1, Math.round((view.pixelWidth * (t1 - t0)) / Math.max(width, 1e-12)));
+  const pixelWidth = Math.max(1, Math.min(16384, Math.round((view.pixelWidth * (t1 - t0)) / Math.max(width, 1e-12))));
   return { flowId: view.flowId, direction: view.direction, t0, t1, pixelWidth };
 }
 

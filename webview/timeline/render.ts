@@ -36,7 +36,7 @@ export function renderFrame(f: Frame): Map<LaneId, Scale> {
     const top = i === 0;
     const y = laneScale(lane, f.data, t0, t1, top);
     scales.set(lane.id, y);
-    const ctx = laneContext(lane);
+    const ctx = laneContext(lane, f.theme.background);
     drawGrid(ctx, lane, y, f.theme.grid);
     drawStallShading(ctx, lane, f.x, f.stalls, f.theme);
     if (f.data) {

@@ -1,14 +1,14 @@
 /**
  * The sequence lane, tcptrace-style: each data segment a vertical bar from seq to seq + len, the
  * receiver's ACK line and receive-window line (ack + window) as steps, SACK blocks beside the bars,
- * retransmissions in their own colour and weight, persist probes as diamonds, and every marker the
+ * retransmissions in their own colour and weight, persist probes as diamonds (the host sends them as markers), and every marker the
  * host sent (out-of-window crosses, zero-window and window-full marks).
  */
-import type { SeriesResult } from '../../src/protocol';
+import { MarkerKind, type SeriesResult } from '../../src/protocol';
 import type { Theme } from '../theme';
 import { drawGlyph, markerStyle, strokeStep } from './draw';
 import { GUTTER, type Lane } from './lanes';
-import { type Scale, visibleRange } from './scales';
+import { type Scale, stepAt, visibleRange } from './scales';
 
 /** Analysis flag bits of `segments.flags` (src/core/analysis/flags.ts; the webview may import only the protocol). */
 export const FLAG = {
@@ -88,6 +88,8 @@ function drawSegments(ctx: CanvasRenderingContext2D, x: Scale, y: Scale, data: S
   const passes: [string, number, (f: number) => boolean][] = [
     [theme.data, 1.25 * theme.line, (f) => (f & (RETRANSMITTED | PROBE)) === 0],
     [theme.retransmission, 2.5 * theme.line, (f) => (f & RETRANSMITTED) !== 0 && (f & PROBE) === 0],
+    // Probes that carry a byte (BSD, Windows); Linux's zero-length probes come as markers only.
+    [theme.probe, 2.5 * theme.line, (f) => (f & PROBE) !== 0],
   ];
   for (const [color, width, match] of passes) {
     ctx.strokeStyle = color;
@@ -109,32 +111,41 @@ function drawSegments(ctx: CanvasRenderingContext2D, x: Scale, y: Scale, data: S
     }
     ctx.stroke();
   }
-  // Persist probes: a diamond at the probed sequence number (Linux probes carry no data).
-  ctx.fillStyle = theme.probe;
-  ctx.strokeStyle = theme.background;
-  ctx.lineWidth = 1;
-  for (let i = from; i < to; i++) {
-    if ((seg.flags[i] & PROBE) === 0) continue;
-    drawGlyph(ctx, 'diamond', x(seg.time[i]), y(seg.seq[i]), 5 * Math.sqrt(theme.line), true);
-  }
 }
 
 function barSpacing(x: Scale, times: Float64Array, from: number, to: number): number {
   return (x(times[to - 1]) - x(times[from])) / (to - from);
 }
 
+/**
+ * Where a marker sits in sequence space. Sender marks carry their relative seq; the receiver's
+ * window marks carry the window in bytes (the window lane's unit), so in this lane they go on the
+ * receiver's lines: a zero window on the ACK line, a window update at its new right edge.
+ */
+export function markerSeq(data: SeriesResult, i: number): number {
+  const m = data.markers;
+  const kind = m.kind[i];
+  if (kind !== MarkerKind.ZeroWindow && kind !== MarkerKind.WindowUpdate) return m.value[i];
+  const ack = stepAt(data.acks.time, data.acks.ack, m.time[i] + 1e-9);
+  if (ack === null) return m.value[i];
+  return kind === MarkerKind.ZeroWindow ? ack : ack + m.value[i];
+}
+
 function drawMarkers(ctx: CanvasRenderingContext2D, x: Scale, y: Scale, data: SeriesResult, t0: number, t1: number, theme: Theme): void {
   const m = data.markers;
   const [from, to] = visibleRange(m.time, t0, t1);
   for (let i = from; i < to; i++) {
-    const style = markerStyle(m.kind[i], theme);
-    if (!style || style.shape === 'diamond') continue; // probes are drawn with the segments
+    const kind = m.kind[i];
+    const style = markerStyle(kind, theme);
+    // Retransmissions are drawn as their bars; a marker ring would hide them.
+    if (!style || kind === MarkerKind.Retransmission) continue;
     ctx.strokeStyle = style.color;
     ctx.fillStyle = style.color;
     ctx.lineWidth = (style.shape === 'cross' ? 2.5 : 1.5) * theme.line;
-    const py = y(m.value[i]);
+    const py = y(markerSeq(data, i));
     // Zero-window marks sit just above the line they close, pointing down at it.
     const dy = style.shape === 'down' ? -6 : 0;
-    drawGlyph(ctx, style.shape, x(m.time[i]), py + dy, style.shape === 'cross' ? 5 : 4, style.fill);
+    const r = style.shape === 'cross' ? 5 : style.shape === 'diamond' ? 5 * Math.sqrt(theme.line) : 4;
+    drawGlyph(ctx, style.shape, x(m.time[i]), py + dy, r, style.fill);
   }
 }

@@ -183,6 +183,10 @@ export class Timeline {
     this.lanesElement.dataset.t1 = String(t1);
     this.lanesElement.dataset.plotLeft = String(GUTTER);
     this.lanesElement.dataset.plotWidth = String(this.plotWidth());
+    // Which answer is on screen: lets tests (and bug reports) tie pixels to data.
+    this.lanesElement.dataset.state = this.data ? 'ready' : 'loading';
+    if (this.data) this.lanesElement.dataset.query = JSON.stringify(this.data.query);
+    else delete this.lanesElement.dataset.query;
     for (const lane of this.lanes) lane.canvas.setAttribute('aria-label', describeLanes(lane.id, this.data, this.stalls));
   }
 

@@ -80,7 +80,7 @@ export class Tooltip {
 }
 
 function row(k1: string, v1: string, k2?: string, v2?: string): HTMLElement {
-  return h('div', { class: 'tt-row' }, h('span', { class: 'k' }, k1), ' ', h('span', { class: 'v' }, v1), k2 ? h('span', { class: 'k gap' }, k2) : null, k2 ? ' ' : null, v2 ? h('span', { class: 'v' }, v2) : null);
+  return h('div', { class: 'tt-row' }, h('span', { class: 'k' }, k1), ' ', h('span', { class: 'v' }, v1), k2 ? ' ' : null, k2 ? h('span', { class: 'k gap' }, k2) : null, k2 ? ' ' : null, v2 ? h('span', { class: 'v' }, v2) : null);
 }
 
 function stallLines(st: StallRow): HTMLElement[] {

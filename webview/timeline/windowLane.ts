@@ -7,7 +7,7 @@ import { MarkerKind, type SeriesResult } from '../../src/protocol';
 import type { Theme } from '../theme';
 import { drawGlyph, stepPath, strokeStep } from './draw';
 import { GUTTER, type Lane } from './lanes';
-import { maxIn, type Scale, stepAt, visibleRange } from './scales';
+import { maxIn, type Scale, visibleRange } from './scales';
 
 export function windowExtent(data: SeriesResult, t0: number, t1: number): number {
   const [a, b] = visibleRange(data.window.time, t0, t1);
@@ -73,13 +73,13 @@ function drawWindowMarks(ctx: CanvasRenderingContext2D, x: Scale, y: Scale, data
     const kind = m.kind[i];
     if (kind !== MarkerKind.ZeroWindow && kind !== MarkerKind.WindowUpdate && kind !== MarkerKind.PersistProbe) continue;
     const px = x(m.time[i]);
-    const win = stepAt(data.window.time, data.window.bytes, m.time[i]) ?? 0;
     if (kind === MarkerKind.ZeroWindow) {
       ctx.fillStyle = theme.stall;
       drawGlyph(ctx, 'down', px, y(0) - 7, 4, true);
     } else if (kind === MarkerKind.WindowUpdate) {
+      // The receiver's marks carry its window in bytes: this lane's unit.
       ctx.fillStyle = theme.ack;
-      drawGlyph(ctx, 'up', px, y(win) - 6, 4, true);
+      drawGlyph(ctx, 'up', px, y(m.value[i]) - 6, 4, true);
     } else {
       ctx.fillStyle = theme.probe;
       drawGlyph(ctx, 'diamond', px, y(0) - 14, 4, true);

@@ -35,6 +35,10 @@ export const enum DecodeResult {
   Fragment,
   Truncated,
   Malformed,
+  /** An ICMP or ICMPv6 error quoting a TCP header: the decoder's `icmp` scratch holds what it says. */
+  IcmpError,
+  /** A fragment of a tunnel (or other followed protocol) held until its datagram is complete. */
+  FragmentHeld,
 }
 
 export const MAX_SACK_BLOCKS = 4;
@@ -53,7 +57,7 @@ export class TcpSegment {
   headerLen = 0;
   /** TCP payload length from the IP length fields (tshark's tcp.len), not the captured bytes. */
   payloadLen = 0;
-  /** Offset of the TCP header in the packet buffer. */
+  /** Offset of the TCP header in the packet buffer (in the reassembled or inflated datagram when it came from one). */
   tcpOffset = 0;
   /** TcpOpt bits. */
   options = 0;
@@ -64,4 +68,6 @@ export class TcpSegment {
   sackCount = 0;
   /** SACK blocks as left/right edge pairs. */
   readonly sack = new Uint32Array(2 * MAX_SACK_BLOCKS);
+  /** Encapsulations the packet came through (Encap bits, tunnels.ts); 0 for plain IP. */
+  encapsulation = 0;
 }

@@ -29,6 +29,8 @@ export class Flow {
   /** Relative sequence base per direction (tshark's base_seq), used to tell a new connection's SYN. */
   readonly baseSeq: [number, number] = [0, 0];
   readonly baseSeqSet: [boolean, boolean] = [false, false];
+  /** Encapsulations its packets came through (Encap bits, decode/tunnels.ts); 0 when none. */
+  encapsulation = 0;
 
   constructor(
     readonly id: number,

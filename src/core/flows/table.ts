@@ -149,5 +149,6 @@ export class FlowTable {
     flow.packetCount[dir]++;
     flow.payloadBytes[dir] += seg.payloadLen;
     flow.wireBytes[dir] += rec.origLen;
+    flow.encapsulation |= seg.encapsulation;
   }
 }

@@ -102,7 +102,8 @@ export function simulate(spec: SimSpec): SimResult {
         rcvWnd = scaled(BUFFER - queue);
         if (rcvWnd < MSS) rcvWnd = 0;
         const a = emit({ time: t + rtt / 2, dir: 'ba', seq: 1, ack: una, len: 0, win: rcvWnd, tcpFlags: 'ACK', flags: rcvWnd === 0 ? F.ZERO_WINDOW : 0, bif: null });
-        if (rcvWnd === 0) markers.push({ time: a.time, value: una, kind: M.ZeroWindow, frame: a.frame });
+        // Receiver marks carry the window in bytes, sender marks the relative seq (src/core/view/laneIndex.ts).
+        if (rcvWnd === 0) markers.push({ time: a.time, value: 0, kind: M.ZeroWindow, frame: a.frame });
         if (rcvWnd === 0) break;
       }
     }
@@ -117,7 +118,7 @@ export function simulate(spec: SimSpec): SimResult {
     let owed: Stall['owed'] = null;
     if (spec.healthy) {
       reopen = emit({ time: drained + 0.00005, dir: 'ba', seq: 1, ack: una, len: 0, win: BUFFER - 512, tcpFlags: 'ACK', flags: F.WINDOW_UPDATE, bif: null });
-      markers.push({ time: reopen.time, value: una, kind: M.WindowUpdate, frame: reopen.frame });
+      markers.push({ time: reopen.time, value: reopen.win, kind: M.WindowUpdate, frame: reopen.frame });
     } else {
       // Linux persist timer: max(RTO, 200 ms); the probe is a zero-length ACK at SND.UNA − 1, which the NAT rejects as out of window.
       const probe = emit({ time: zw.time + 0.2 + episode * 0.001, dir: 'ab', seq: una - 1, ack: 1, len: 0, win: 64256, tcpFlags: 'ACK', flags: F.PERSIST_PROBE | F.KEEP_ALIVE, bif: nxt - una });
@@ -125,7 +126,7 @@ export function simulate(spec: SimSpec): SimResult {
       markers.push({ time: probe.time, value: una - 1, kind: M.PersistProbe, frame: probe.frame });
       markers.push({ time: probe.time, value: una - 1, kind: M.OutOfWindow, frame: probe.frame });
       reopen = emit({ time: probe.time + rtt / 2, dir: 'ba', seq: 1, ack: una, len: 0, win: BUFFER - 512, tcpFlags: 'ACK', flags: F.WINDOW_UPDATE, bif: null });
-      markers.push({ time: reopen.time, value: una, kind: M.WindowUpdate, frame: reopen.frame });
+      markers.push({ time: reopen.time, value: reopen.win, kind: M.WindowUpdate, frame: reopen.frame });
       owed = { seconds: reopen.time - drained, confidence: 'high', moment: drained, evidence: `NAT trace: Recv-Q 0 at ${drained.toFixed(6)} s, window last advertised 0` };
     }
     stalls.push({ start: zw.time, end: reopen.time, startFrame: zw.frame, endFrame: reopen.frame, endedBy: spec.healthy ? 'window_update' : 'probe_reply', probes, owed });

@@ -10,7 +10,7 @@ import { BUFFER, MSS, type Pkt, type SimResult, simulate } from './synthetic-sim
 import { encodeTyped, type Fixture } from './fixture';
 
 const flows = [
-  { a: '172.20.0.2:51514', b: '172.20.0.1:8443', sim: simulate({ start: 0.05, bytes: 6 * 64 * 1024, healthy: false, drainDelay: 0.03, gap: 0.0002, firstFrame: 1 }) },
+  { a: '172.20.0.2:51514', b: '172.20.0.1:8443', sim: simulate({ start: 0.05, bytes: 24 * 64 * 1024, healthy: false, drainDelay: 0.03, gap: 0.0002, firstFrame: 1 }) },
   { a: '10.77.0.1:35344', b: '10.77.0.2:5001', sim: simulate({ start: 0.35, bytes: 4 * 64 * 1024, healthy: true, drainDelay: 0.06, gap: 0.0002, firstFrame: 10000 }) },
 ];
 for (let i = 0; i < 28; i++) {
@@ -57,7 +57,9 @@ function series(flowId: number, sim: SimResult, direction: 'ab' | 'ba', t0: numb
     return { query, segments: { time: e, seq: e, end: e, count: new Uint32Array(0), frame: new Uint32Array(0), flags: new Uint32Array(0) }, acks: { time: e, ack: e, rightEdge: e }, sacks: { time: e, left: e, right: e }, window: { time: e, bytes: e }, bytesInFlight: { time: e, bytes: e }, recvQ: { time: e, bytes: e, source: 'inferred' }, threshold: MSS, windowScale: 'handshake', markers: { time: e, value: e, kind: new Uint8Array(0), frame: new Uint32Array(0) }, extent };
   }
   type Bar = { time: number; seq: number; end: number; count: number; frame: number; flags: number };
-  const bars: Bar[] = sim.packets.filter((p) => p.dir === 'ab' && (p.len > 0 || p.flags & (1 << 14))).map((p) => ({ time: p.time, seq: p.seq, end: p.seq + p.len, count: 1, frame: p.frame, flags: p.flags }));
+  // As the host does: data segments, and SYN/FIN counting one; zero-length probes come as markers only.
+  const synFin = (p: Pkt) => /SYN|FIN/.test(p.tcpFlags);
+  const bars: Bar[] = sim.packets.filter((p) => p.dir === 'ab' && (p.len > 0 || synFin(p))).map((p) => ({ time: p.time, seq: p.seq, end: p.seq + p.len + (synFin(p) ? 1 : 0), count: 1, frame: p.frame, flags: p.flags }));
   const segs = decimated(bars, t0, t1, pixelWidth, (col) => [{ time: col[0].time, seq: Math.min(...col.map((b) => b.seq)), end: Math.max(...col.map((b) => b.end)), count: col.reduce((n, b) => n + b.count, 0), frame: col[0].frame, flags: col.reduce((f, b) => f | b.flags, 0) }]);
   const ackRows = sim.packets.filter((p): p is Pkt => p.dir === 'ba' && p.tcpFlags.includes('ACK')).map((p) => ({ time: p.time, ack: p.ack, edge: p.ack + p.win, win: p.win }));
   const acks = decimated(ackRows, t0, t1, pixelWidth, minMax((r) => r.edge));
@@ -125,14 +127,14 @@ function build(): Fixture {
     for (const px of id > 1 ? [900] : [900, 1800]) queries.push({ query: { flowId: id, direction: 'ab', t0, t1, pixelWidth: px }, result: series(id, f.sim, 'ab', t0, t1, px) });
     queries.push({ query: { flowId: id, direction: 'ba', t0, t1, pixelWidth: 900 }, result: series(id, f.sim, 'ba', t0, t1, 900) });
     if (id > 1) return;
-    for (const s of f.sim.stalls) {
+    for (const s of f.sim.stalls.slice(0, 6)) {
       const pad = (s.end - s.start) * 0.6;
       // Not decimated at this zoom, so one resolution serves every view inside it.
       queries.push({ query: { flowId: id, direction: 'ab', t0: s.start - pad, t1: s.end + pad, pixelWidth: 1800 }, result: series(id, f.sim, 'ab', s.start - pad, s.end + pad, 1800) });
     }
   });
   const packets = flows.slice(0, 2).flatMap((f, id) =>
-    f.sim.packets.map((p) => ({ flowId: id, frame: p.frame, details: { frame: p.frame, time: p.time, direction: p.dir, seq: p.seq, ack: p.ack, len: p.len, win: p.win, winRaw: p.win >> 7, tcpFlags: p.tcpFlags, flags: flagNames(p.flags), bytesInFlight: p.bif, rtt: null } })),
+    f.sim.packets.filter((p) => id === 1 || p.frame < 600).map((p) => ({ flowId: id, frame: p.frame, details: { frame: p.frame, time: p.time, direction: p.dir, seq: p.seq, ack: p.ack, len: p.len, win: p.win, winRaw: p.win >> 7, tcpFlags: p.tcpFlags, flags: flagNames(p.flags), bytesInFlight: p.bif, rtt: null } })),
   );
   return { name: 'synthetic', messages: [{ type: 'summary', capture }], series: queries, packets } as unknown as Fixture;
 }

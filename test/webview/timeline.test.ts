@@ -1,0 +1,215 @@
+/**
+ * The timelines in headless Chromium against recorded host messages: what is drawn where (stall
+ * shading, owed markers), the hover tooltip, keyboard navigation between findings, direction switch,
+ * zoom reset and wheel zoom re-asking for series. Runs for every fixture present.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { type Session, startSession } from './harness/browser';
+import { MARKER_STRIP_PROBE_Y, STALL_ALPHA } from './harness/expect';
+import { availableFixtures, blend, captureOf, drawnResult, geometry, loadFixture, loneSegments, mostOwedFlowId, near, pixels, reopenWithState, settled, stallsShown, themeColour, xOf } from './harness/probe';
+
+let session: Session;
+before(async () => {
+  session = await startSession();
+});
+after(async () => {
+  await session?.close();
+});
+
+for (const name of availableFixtures()) {
+  describe(`timelines: ${name}`, () => {
+    const fixture = loadFixture(name);
+    const view = captureOf(fixture);
+    const flowId = mostOwedFlowId(view);
+    let page: Page;
+
+    before(async () => {
+      page = await session.open({ fixture: name, theme: 'dark' });
+      await settled(page);
+    });
+    after(async () => page?.context().close());
+
+    test('stall episodes are shaded across all three lanes, from their start to their end', async () => {
+      const g = await geometry(page);
+      const stalls = stallsShown(view, flowId, g.direction).filter((s) => xOf(g, s.end) - xOf(g, s.start) >= 10);
+      if (stalls.length === 0) return;
+      const bg = themeColour('dark', 'editor-background');
+      const shade = blend(bg, themeColour('dark', 'editorWarning-foreground'), STALL_ALPHA.dark);
+      const inAnyStall = (x: number) => view.stalls.some((s) => s.flowId === flowId && x >= xOf(g, s.start) - 1 && x <= xOf(g, s.end) + 1);
+      for (const lane of ['sequence', 'window', 'recvq']) {
+        const { height } = g.lanes[lane];
+        const ys = Array.from({ length: Math.floor(height / 4) }, (_, i) => 2 + i * 4).filter((y) => y < height - 2);
+        for (const s of stalls) {
+          for (const [edge, inside, outside] of [
+            ['start', xOf(g, s.start) + 3, xOf(g, s.start) - 3],
+            ['end', xOf(g, s.end) - 3, xOf(g, s.end) + 3],
+          ] as const) {
+            const ins = await pixels(page, lane, ys.map((y) => [inside, y]));
+            const shaded = ins.filter((p) => near(p, shade, 10)).length;
+            assert.ok(shaded >= ys.length * 0.3, `${lane} lane: only ${shaded} of ${ys.length} rows shaded just inside the ${edge} of the stall at ${s.start.toFixed(3)} s (x ${inside.toFixed(1)})`);
+            if (inAnyStall(outside) || outside < g.plotLeft || outside > g.plotLeft + g.plotWidth) continue;
+            const outs = await pixels(page, lane, ys.map((y) => [outside, y]));
+            const unshaded = outs.filter((p) => near(p, shade, 10)).length;
+            assert.ok(unshaded <= ys.length * 0.1, `${lane} lane: ${unshaded} rows shaded just outside the ${edge} of the stall at ${s.start.toFixed(3)} s`);
+          }
+        }
+      }
+    });
+
+    const owed = view.stalls.filter((s) => s.owed);
+    test(owed.length ? 'an owed marker stands at each instant an update was owed' : 'no owed marker: this receiver owed nothing', async () => {
+      const g = await geometry(page);
+      const red = themeColour('dark', 'editorError-foreground');
+      const shown = stallsShown(view, flowId, g.direction);
+      const owedShown = shown.filter((s) => s.owed);
+      if (owedShown.length === 0) {
+        const xs = Array.from({ length: g.plotWidth }, (_, i) => g.plotLeft + i);
+        const row = await pixels(page, 'sequence', xs.map((x) => [x, MARKER_STRIP_PROBE_Y]));
+        const hits = row.filter((p) => near(p, red, 40)).length;
+        assert.equal(hits, 0, `${hits} owed-coloured pixels in the marker strip of a flow that owes nothing`);
+        assert.equal(owed.length, 0, 'the fixture owes updates on another flow or direction than the one shown');
+        return;
+      }
+      for (const s of owedShown) {
+        const x = xOf(g, s.owed!.moment);
+        const around = await pixels(page, 'sequence', [-1, 0, 1].map((dx) => [x + dx, MARKER_STRIP_PROBE_Y]));
+        assert.ok(
+          around.some((p) => near(p, red, 40)),
+          `no owed triangle at x ${x.toFixed(1)} (owed at ${s.owed!.moment.toFixed(4)} s): ${JSON.stringify(around)}`,
+        );
+      }
+      assert.match((await page.locator('.lane-sequence canvas').getAttribute('aria-label')) ?? '', /owed window update/);
+    });
+
+    test('the first finding is one key away, and n / p move between findings', async () => {
+      const findings = view.findings.filter((f) => f.flowId === flowId);
+      await page.locator('.lanes').focus();
+      await page.keyboard.press('n');
+      if (findings.length === 0) {
+        assert.equal(await page.locator('[data-finding-kind][aria-selected="true"]').count(), 0);
+        return;
+      }
+      const selected = page.locator('[data-finding-kind][aria-selected="true"]');
+      await selected.waitFor();
+      const first = await selected.getAttribute('data-finding-id');
+      const sorted = [...findings].sort((a, b) => a.time - b.time || a.id - b.id);
+      assert.equal(first, String(sorted[0].id));
+      assert.equal(await selected.getAttribute('data-finding-kind'), sorted[0].kind);
+      await settled(page);
+      const g = await geometry(page);
+      assert.ok(g.t0 <= sorted[0].time && sorted[0].time <= g.t1, `view ${g.t0}..${g.t1} does not show the finding at ${sorted[0].time}`);
+      if (findings.length > 1) {
+        await page.keyboard.press('n');
+        await page.locator(`[data-finding-id="${sorted[1].id}"][aria-selected="true"]`).waitFor();
+        await page.keyboard.press('p');
+        await page.locator(`[data-finding-id="${first}"][aria-selected="true"]`).waitFor();
+      }
+      await page.keyboard.press('0');
+    });
+
+    test('hovering a packet shows its frame, seq and len', async () => {
+      // Reopen zoomed around the loneliest single segment recorded, so it stands apart on screen.
+      const direction = (await geometry(page)).direction;
+      const lone = fixture.series
+        .filter((s) => s.query.flowId === flowId && s.query.direction === direction)
+        .flatMap((s) => loneSegments(s.result))
+        .filter((c) => Number.isFinite(c.gap))
+        .sort((a, b) => b.gap - a.gap)[0];
+      assert.ok(lone, 'the fixture has no single segment for this flow');
+      const half = Math.min(lone.gap * 8, (view.flows.find((f) => f.id === flowId)?.duration ?? 1) / 2);
+      await reopenWithState(page, { selectedFlowId: flowId, direction: direction as 'ab' | 'ba', view: { t0: lone.time - half, t1: lone.time + half } });
+      const g = await geometry(page);
+      const data = drawnResult(fixture, g);
+      assert.ok(data, `the drawn series ${JSON.stringify(g.query)} is not in the fixture`);
+      const seg = data.segments;
+      const inView = (x: number) => x > g.plotLeft + 10 && x < g.plotLeft + g.plotWidth - 10;
+      const target = loneSegments(data)
+        .filter((c) => inView(xOf(g, c.time)) && (c.gap / (g.t1 - g.t0)) * g.plotWidth > 9)
+        .sort((a, b) => Math.abs(a.time - lone.time) - Math.abs(b.time - lone.time))[0];
+      assert.ok(target, `no isolated single segment in view ${g.t0}..${g.t1}`);
+      const i = target.index;
+      const box = (await page.locator('.lanes').boundingBox())!;
+      const lane = g.lanes.window;
+      await page.mouse.move(box.x + xOf(g, seg.time[i]), box.y + lane.top + lane.height / 2);
+      const tip = page.locator('[role="tooltip"]');
+      await tip.waitFor({ state: 'visible' });
+      assert.equal(await tip.getAttribute('data-frame'), String(seg.frame[i]));
+      const text = await tip.innerText();
+      assert.match(text, new RegExp(`Frame ${seg.frame[i]}\\b`));
+      assert.match(text, new RegExp(`seq ${seg.seq[i].toLocaleString('en-US')}\\b`));
+      assert.match(text, new RegExp(`len ${(seg.end[i] - seg.seq[i]).toLocaleString('en-US')}\\b`));
+      if (fixture.packets.some((p) => p.frame === seg.frame[i])) await page.waitForFunction(() => /\bwin\b/.test(document.querySelector('[role="tooltip"]')!.textContent ?? ''));
+      await page.mouse.move(box.x + 2, box.y - 20);
+      await tip.waitFor({ state: 'hidden' });
+      await page.keyboard.press('0');
+    });
+
+    test('the view survives reopening: selected flow, direction and time window', async () => {
+      await page.keyboard.press('0');
+      await page.keyboard.press('+');
+      await settled(page);
+      const zoomed = await geometry(page);
+      await page.reload();
+      await page.waitForSelector('.flow-spacer [data-flow-id]');
+      await settled(page);
+      const again = await geometry(page);
+      assert.ok(Math.abs(again.t0 - zoomed.t0) < 1e-6 && Math.abs(again.t1 - zoomed.t1) < 1e-6, `view ${again.t0}..${again.t1} is not ${zoomed.t0}..${zoomed.t1}`);
+      assert.equal(again.direction, zoomed.direction);
+      assert.equal(await page.locator('.flow-row[aria-selected="true"]').getAttribute('data-flow-id'), String(flowId));
+      await page.keyboard.press('0');
+    });
+
+    test('d switches direction and asks for the other direction’s series', async () => {
+      const before = (await geometry(page)).direction;
+      await page.locator('.lanes').focus();
+      await page.keyboard.press('d');
+      const other = before === 'ab' ? 'ba' : 'ab';
+      await page.waitForSelector(`.timeline-toolbar[data-direction="${other}"]`);
+      await page.waitForFunction((dir) => (window as unknown as { __harness: { posted: { type: string; query?: { direction: string } }[] } }).__harness.posted.some((m) => m.type === 'series' && m.query?.direction === dir), other);
+      await page.keyboard.press('d');
+      await page.waitForSelector(`.timeline-toolbar[data-direction="${before}"]`);
+    });
+
+    test('+ zooms in, 0 resets to the whole flow', async () => {
+      await page.keyboard.press('0');
+      await settled(page);
+      const full = await geometry(page);
+      await page.keyboard.press('+');
+      await page.keyboard.press('+');
+      await settled(page);
+      const zoomed = await geometry(page);
+      assert.ok(zoomed.t1 - zoomed.t0 < (full.t1 - full.t0) / 3, `+ + did not zoom in: ${zoomed.t1 - zoomed.t0} vs ${full.t1 - full.t0}`);
+      await page.keyboard.press('0');
+      await settled(page);
+      const reset = await geometry(page);
+      assert.ok(Math.abs(reset.t0 - full.t0) < 1e-9 && Math.abs(reset.t1 - full.t1) < 1e-9, 'reset did not restore the full view');
+    });
+
+    test('wheel zoom re-requests series for the narrower window (when the full view was decimated)', async (t) => {
+      // A fresh page: an empty cache, so what happens depends only on the full view's answer.
+      const page = await session.open({ fixture: name, theme: 'dark' });
+      t.after(() => page.context().close());
+      await settled(page);
+      const full = drawnResult(fixture, await geometry(page));
+      const decimated = !!full && (Array.from(full.segments.count).some((c) => c > 1) || full.acks.time.length > full.query.pixelWidth + 1);
+      if (!decimated) return t.skip('the full view came undecimated: every zoom is served from the cache');
+      const posted = () => page.evaluate(() => (window as unknown as { __harness: { posted: { type: string }[] } }).__harness.posted.filter((m) => m.type === 'series').length);
+      const count = await posted();
+      const g = await geometry(page);
+      const box = (await page.locator('.lanes').boundingBox())!;
+      await page.mouse.move(box.x + g.plotLeft + g.plotWidth / 2, box.y + g.lanes.sequence.top + 60);
+      for (let k = 0; k < 4; k++) await page.mouse.wheel(0, -300);
+      await page.waitForFunction((n) => (window as unknown as { __harness: { posted: { type: string }[] } }).__harness.posted.filter((m) => m.type === 'series').length > n, count, { timeout: 5000 });
+      const zoomed = await geometry(page);
+      assert.ok(zoomed.t1 - zoomed.t0 < g.t1 - g.t0, 'the wheel did not zoom');
+      const last = await page.evaluate(() => (window as unknown as { __harness: { posted: { type: string; query?: { t0: number; t1: number } }[] } }).__harness.posted.filter((m) => m.type === 'series').pop()!.query!);
+      assert.ok(last.t1 - last.t0 < g.t1 - g.t0, 'the new request is not for the zoomed window');
+    });
+
+    test('no script errors and no CSP violations', async () => {
+      assert.deepEqual(await page.evaluate(() => (window as unknown as { __harness: { errors: string[] } }).__harness.errors), []);
+    });
+  });
+}
