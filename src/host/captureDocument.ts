@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { CaptureView, Failure } from '../protocol';
-import { toCaptureView } from './captureView';
+import { toCaptureView } from '../core/view/captureView';
 import { type ParseHandle, startParse } from './parseClient';
 
 export type DocumentState =

@@ -1,6 +1,7 @@
 /** Turns the core's capture summary into the plain view data the webview shows (see src/protocol.ts). */
-import type { CaptureSummary } from '../core/summary';
-import type { CaptureView } from '../protocol';
+import type { Flow } from '../flows/flow';
+import type { CaptureSummary, FindingSummary, FlowSummary } from '../summary';
+import type { CaptureView, FlowRow } from '../../protocol';
 
 export function toCaptureView(summary: CaptureSummary, fileName: string): CaptureView {
   return {
@@ -43,11 +44,42 @@ export function toCaptureView(summary: CaptureSummary, fileName: string): Captur
       })),
     ),
     findings: summary.flows
-      .flatMap((f) => f.findings.map((x) => ({ flowId: f.id, ...x })))
+      .flatMap((f) => f.findings.map((x) => ({ flowId: f.id, ...x, ...intervalEnd(f, x) })))
       .sort((x, y) => x.time - y.time)
       .map((x, id) => ({ id, ...x })),
     partial: summary.warnings.some((w) => w.message.includes('unreadable') || w.message.includes('cut short')),
   };
+}
+
+/**
+ * A flow's row while the capture is still being read (no analysis yet): the same fields
+ * `toCaptureView` takes from the summary, straight from the flow table.
+ */
+export function flowRow(flow: Flow): FlowRow {
+  const p = flow.packets;
+  const [ha, hb] = flow.handshake;
+  const scale = (w: number | undefined) => (w === undefined || w < 0 ? null : w);
+  const start = p.length > 0 ? p.time[0] : 0;
+  return {
+    id: flow.id,
+    a: flow.a,
+    b: flow.b,
+    packetsAtoB: flow.packetCount[0],
+    packetsBtoA: flow.packetCount[1],
+    payloadAtoB: flow.payloadBytes[0],
+    payloadBtoA: flow.payloadBytes[1],
+    start,
+    duration: p.length > 0 ? p.time[p.length - 1] - start : 0,
+    windowScale: { a: scale(ha.windowScale), b: scale(hb.windowScale) },
+    mss: { a: ha.mss ?? null, b: hb.mss ?? null },
+  };
+}
+
+/** Stall and owed-update findings are about an episode: its end, for zooming to the whole of it. */
+function intervalEnd(flow: FlowSummary, finding: FindingSummary): { end?: number } {
+  if (finding.kind !== 'stall' && finding.kind !== 'window_update_owed') return {};
+  const episode = flow.stalls.find((e) => e.startFrame === finding.frames[0]);
+  return episode ? { end: episode.end } : {};
 }
 
 function countBy(keys: string[]): Record<string, number> {

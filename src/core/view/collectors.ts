@@ -1,0 +1,124 @@
+/** The segment lane and the SACK blocks of a series query: every entry while few, else one per pixel column. */
+import type { FlowAnalysis } from '../analysis/analyze';
+import type { Flow } from '../flows/flow';
+import type { SeriesResult } from '../../protocol';
+import { Growable, type Lane, type PixelGrid } from './decimate';
+import { relativeSeq } from './lanes';
+
+const rel = relativeSeq;
+
+/**
+ * The data segments `lane[a, b)`: one entry each while there are at most `grid.width` of them, else
+ * one bar per pixel column spanning the lowest seq to the highest end (lane values v0, v1), with
+ * the count, the first segment's time and frame, and the OR of the analysis flags.
+ */
+export function segmentBars(flow: Flow, analysis: FlowAnalysis, lane: Lane, a: number, b: number, grid: PixelGrid): SeriesResult['segments'] {
+  const { time, frame } = flow.packets;
+  const flags = analysis.analyzer.out.flags;
+  const { index, v0: seq, v1: end } = lane;
+  if (b - a <= grid.width) {
+    const n = b - a;
+    const out = { time: new Float64Array(n), seq: seq.slice(a, b), end: end.slice(a, b), count: new Uint32Array(n).fill(1), frame: new Uint32Array(n), flags: new Uint32Array(n) };
+    for (let k = 0; k < n; k++) {
+      const i = index[a + k];
+      out.time[k] = time[i];
+      out.frame[k] = frame[i];
+      out.flags[k] = flags[i];
+    }
+    return out;
+  }
+  const bars = new Bars();
+  for (let k = a; k < b; ) {
+    const stop = grid.columnEndAt(index, time, k, b, grid.column(time[index[k]]));
+    let lowest = seq[k];
+    let highest = end[k];
+    let or = flags[index[k]] | 0; // int32 throughout: a uint32 start would make the accumulator a heap number
+    for (let j = k + 1; j < stop; j++) {
+      if (seq[j] < lowest) lowest = seq[j];
+      if (end[j] > highest) highest = end[j];
+      or |= flags[index[j]];
+    }
+    bars.push(time[index[k]], lowest, highest, stop - k, frame[index[k]], or);
+    k = stop;
+  }
+  return bars.done();
+}
+
+class Bars {
+  private readonly time = new Growable(Float64Array);
+  private readonly seq = new Growable(Float64Array);
+  private readonly end = new Growable(Float64Array);
+  private readonly count = new Growable(Uint32Array);
+  private readonly frame = new Growable(Uint32Array);
+  private readonly flags = new Growable(Uint32Array);
+
+  push(time: number, seq: number, end: number, count: number, frame: number, flags: number): void {
+    this.time.push(time);
+    this.seq.push(seq);
+    this.end.push(end);
+    this.count.push(count);
+    this.frame.push(frame);
+    this.flags.push(flags);
+  }
+
+  done(): SeriesResult['segments'] {
+    return { time: this.time.done(), seq: this.seq.done(), end: this.end.done(), count: this.count.done(), frame: this.frame.done(), flags: this.flags.done() };
+  }
+}
+
+/**
+ * SACK blocks of the receiver ACKs `lane[a, b)`, relative to `base`: all of them while there are at
+ * most `limit`, else per pixel column one block from the lowest left edge to the highest right edge
+ * reported in it, at the first report's time.
+ */
+export function sackBlocks(flow: Flow, lane: Int32Array, a: number, b: number, base: number, grid: PixelGrid, limit: number): SeriesResult['sacks'] {
+  const { time, sackAt, sackCount, sackEdges } = flow.packets;
+  const all = new Blocks();
+  const columns = new Blocks();
+  let column = -1;
+  let t = 0;
+  let lowest = 0;
+  let highest = 0;
+  for (let k = a; k < b; k++) {
+    const i = lane[k];
+    const c = grid.column(time[i]);
+    for (let s = 0; s < sackCount[i]; s++) {
+      const left = rel(sackEdges[sackAt[i] + 2 * s], base);
+      const right = left + ((sackEdges[sackAt[i] + 2 * s + 1] - sackEdges[sackAt[i] + 2 * s]) >>> 0);
+      if (all.length <= limit) all.push(time[i], left, right);
+      if (c !== column) {
+        if (column >= 0) columns.push(t, lowest, highest);
+        column = c;
+        t = time[i];
+        lowest = left;
+        highest = right;
+      } else {
+        if (left < lowest) lowest = left;
+        if (right > highest) highest = right;
+      }
+    }
+  }
+  if (all.length <= limit) return all.done();
+  if (column >= 0) columns.push(t, lowest, highest);
+  return columns.done();
+}
+
+class Blocks {
+  private readonly time = new Growable(Float64Array);
+  private readonly left = new Growable(Float64Array);
+  private readonly right = new Growable(Float64Array);
+
+  get length(): number {
+    return this.time.length;
+  }
+
+  push(time: number, left: number, right: number): void {
+    this.time.push(time);
+    this.left.push(left);
+    this.right.push(right);
+  }
+
+  done(): SeriesResult['sacks'] {
+    return { time: this.time.done(), left: this.left.done(), right: this.right.done() };
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * Per flow and data direction, built once and reused by every query while the flow does not grow:
+ * the packet indices of each lane (so a query walks only the packets a lane draws, with no
+ * per-packet direction tests), every marker of the whole flow, the stall threshold and the extent.
+ */
+import type { FlowAnalysis } from '../analysis/analyze';
+import { BIF_UNSET } from '../analysis/columns';
+import { Flag } from '../analysis/flags';
+import { TcpFlag, TcpOpt } from '../decode/segment';
+import type { Flow } from '../flows/flow';
+import { MarkerKind, type SeriesResult } from '../../protocol';
+import { Growable, type Lane } from './decimate';
+import { relativeSeq, sequenceBase, stallThreshold, windowReading, type WindowReading } from './lanes';
+
+const SYN = TcpFlag.SYN;
+const ACK = TcpFlag.ACK;
+const RST = TcpFlag.RST;
+const SYN_FIN = TcpFlag.SYN | TcpFlag.FIN;
+const SYN_RST = TcpFlag.SYN | TcpFlag.RST;
+/** Segments sent into a closed window on purpose: probes, not out-of-window data (as findings.ts). */
+const PROBES = Flag.PERSIST_PROBE | Flag.ZERO_WINDOW_PROBE | Flag.KEEP_ALIVE;
+
+export interface Markers {
+  /** Packet index of each marker (non-decreasing), to cut a packet range out. */
+  index: Int32Array;
+  time: Float64Array;
+  value: Float64Array;
+  kind: Uint8Array;
+  frame: Uint32Array;
+}
+
+export interface LaneIndex {
+  /** Packets covered: a flow that grew since gets a new index. */
+  length: number;
+  sender: 0 | 1;
+  /** The data sender's sequence base (relative seq 0). */
+  base: number;
+  /** How the receiver's windows read in bytes. */
+  reading: WindowReading;
+  /** Sender packets that occupy sequence space (payload, SYN or FIN): relative seq and end (SYN and FIN count one). */
+  segments: Lane;
+  /** Receiver packets with ACK (not RST): relative ACK and right edge (ACK + window). */
+  acks: Lane;
+  /** Receiver packets (not RST): window in bytes as the sender reads it. */
+  windows: Lane;
+  /** Sender packets with bytes in flight. */
+  inFlight: Lane;
+  /** Receiver ACKs that carry SACK blocks. */
+  sacks: Int32Array;
+  markers: Markers;
+  threshold: number;
+  extent: SeriesResult['extent'];
+}
+
+const cache = new WeakMap<FlowAnalysis, [LaneIndex | undefined, LaneIndex | undefined]>();
+
+/** The lane index of `flow` for data sent by `sender`, from the cache when the flow has not grown. */
+export function laneIndex(flow: Flow, analysis: FlowAnalysis, sender: 0 | 1): LaneIndex {
+  let entry = cache.get(analysis);
+  if (!entry) cache.set(analysis, (entry = [undefined, undefined]));
+  const n = Math.min(flow.packets.length, analysis.analyzer.out.length);
+  const hit = entry[sender];
+  if (hit && hit.length === n) return hit;
+  const built = buildIndex(flow, analysis, sender, n);
+  entry[sender] = built;
+  return built;
+}
+
+function buildIndex(flow: Flow, analysis: FlowAnalysis, sender: 0 | 1, n: number): LaneIndex {
+  const { time, dir, tcpFlags, len: lens, seq: seqs, ack: acksRaw, winRaw, frame, opts } = flow.packets;
+  const { flags: aflags, win: calcWin, bytesInFlight } = analysis.analyzer.out;
+  const receiver = (1 - sender) as 0 | 1;
+  const base = sequenceBase(analysis, sender);
+  const reading = windowReading(analysis, receiver);
+  const factor = reading.inferredShift >= 0 ? 2 ** reading.inferredShift : 0;
+  const scaleKnown = reading.source !== 'unknown';
+  const segments = new LaneBuilder();
+  const acks = new LaneBuilder();
+  const windows = new LaneBuilder();
+  const inFlight = new LaneBuilder();
+  const sacks = new Growable(Int32Array);
+  const markers = new MarkerList();
+  let edge = -1; // the receiver's right edge (absolute ack + window), -1 before its first ACK
+  let seqMax = 0;
+  let windowMax = 0;
+  for (let i = 0; i < n; i++) {
+    const flags = tcpFlags[i];
+    const af = aflags[i];
+    if (dir[i] === sender) {
+      const len = lens[i];
+      const seq = relativeSeq(seqs[i], base);
+      if (len > 0 || flags & SYN_FIN) {
+        const end = seq + len + (flags & SYN_FIN ? 1 : 0);
+        segments.push(i, seq, end);
+        if (end > seqMax) seqMax = end;
+      }
+      if (bytesInFlight[i] !== BIF_UNSET) inFlight.push(i, bytesInFlight[i]);
+      // Data beyond the receiver's right edge (ack + window) that is not a probe: it must be dropped (findings.ts).
+      const outOfWindow = len > 0 && edge >= 0 && scaleKnown && !(flags & SYN_RST) && !(af & PROBES) && ((((seqs[i] + len) >>> 0) - edge) | 0) > 0;
+      if (af || outOfWindow) markers.sender(i, time[i], seq, frame[i], af, outOfWindow);
+      continue;
+    }
+    const win = factor && !(flags & SYN) ? winRaw[i] * factor : calcWin[i];
+    if (!(flags & SYN) && flags & ACK) edge = (acksRaw[i] + win) >>> 0;
+    if (flags & RST) continue; // a reset's window and ACK say nothing about flow control
+    windows.push(i, win);
+    if (win > windowMax) windowMax = win;
+    if (!(flags & ACK)) continue;
+    const ack = relativeSeq(acksRaw[i], base);
+    acks.push(i, ack, ack + win);
+    if (ack + win > seqMax) seqMax = ack + win;
+    if (opts[i] & TcpOpt.SACK && flow.packets.sackCount[i] > 0) sacks.push(i);
+    if (af) markers.receiver(i, time[i], ack, win, frame[i], af);
+  }
+  let recvQMax = 0;
+  for (const q of analysis.recvQ[receiver].recvQ) if (q > recvQMax) recvQMax = q;
+  return {
+    length: n,
+    sender,
+    base,
+    reading,
+    segments: segments.done(),
+    acks: acks.done(),
+    windows: windows.done(),
+    inFlight: inFlight.done(),
+    sacks: sacks.done(),
+    markers: markers.done(),
+    threshold: stallThreshold(flow, analysis, receiver),
+    extent: { t0: n > 0 ? time[0] : 0, t1: n > 0 ? time[n - 1] : 0, seqMax, windowMax, recvQMax },
+  };
+}
+
+class LaneBuilder {
+  private readonly index = new Growable(Int32Array);
+  private readonly v0 = new Growable(Float64Array);
+  private readonly v1 = new Growable(Float64Array);
+  private twoValued = false;
+
+  push(i: number, v0: number, v1?: number): void {
+    this.index.push(i);
+    this.v0.push(v0);
+    if (v1 !== undefined) {
+      this.twoValued = true;
+      this.v1.push(v1);
+    }
+  }
+
+  done(): Lane {
+    const v0 = this.v0.done();
+    return { index: this.index.done(), v0, v1: this.twoValued ? this.v1.done() : v0 };
+  }
+}
+
+/** Markers in packet order; a packet with several marks gets one marker per kind. */
+class MarkerList {
+  private readonly index = new Growable(Int32Array);
+  private readonly time = new Growable(Float64Array);
+  private readonly value = new Growable(Float64Array);
+  private readonly kind = new Growable(Uint8Array);
+  private readonly frame = new Growable(Uint32Array);
+
+  /** Sequence-lane marks of a data sender's packet, at its relative seq. */
+  sender(i: number, t: number, seq: number, frame: number, flags: number, outOfWindow: boolean): void {
+    if (flags & Flag.RETRANSMISSION) this.add(i, t, seq, MarkerKind.Retransmission, frame);
+    if (outOfWindow) this.add(i, t, seq, MarkerKind.OutOfWindow, frame);
+    if (flags & Flag.PERSIST_PROBE) this.add(i, t, seq, MarkerKind.PersistProbe, frame);
+    if (flags & Flag.WINDOW_FULL) this.add(i, t, seq, MarkerKind.WindowFull, frame);
+    if (flags & Flag.OUT_OF_ORDER) this.add(i, t, seq, MarkerKind.OutOfOrder, frame);
+    if (flags & Flag.LOST_SEGMENT) this.add(i, t, seq, MarkerKind.LostSegment, frame);
+  }
+
+  /** Marks of a receiver's packet: window marks at its window in bytes, a duplicate ACK at its ACK. */
+  receiver(i: number, t: number, ack: number, win: number, frame: number, flags: number): void {
+    if (flags & Flag.ZERO_WINDOW) this.add(i, t, win, MarkerKind.ZeroWindow, frame);
+    if (flags & Flag.DUPLICATE_ACK) this.add(i, t, ack, MarkerKind.DuplicateAck, frame);
+    if (flags & Flag.WINDOW_UPDATE) this.add(i, t, win, MarkerKind.WindowUpdate, frame);
+  }
+
+  private add(i: number, t: number, value: number, kind: MarkerKind, frame: number): void {
+    this.index.push(i);
+    this.time.push(t);
+    this.value.push(value);
+    this.kind.push(kind);
+    this.frame.push(frame);
+  }
+
+  done(): Markers {
+    return { index: this.index.done(), time: this.time.done(), value: this.value.done(), kind: this.kind.done(), frame: this.frame.done() };
+  }
+}
