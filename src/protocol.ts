@@ -25,6 +25,8 @@ export const enum MessageType {
   Reply = 'reply',
   /** A palette command aimed at the active editor (next finding, switch direction, reset zoom, …). */
   Command = 'command',
+  /** Show a flow, and optionally one of its findings (a click in the flows tree view). */
+  Reveal = 'reveal',
 }
 
 // ---- shapes the host sends (plain data, built from the core's summary by the host) ----
@@ -251,6 +253,12 @@ export interface ProgressMessage {
   type: MessageType.Progress;
   bytesRead: number;
   fileSize: number;
+  /**
+   * While reading, about once a second: the capture so far, so the flow list fills in as flows
+   * appear. Flows and packet counts only (at most the first 2000 flows; `health` all zero, no
+   * stalls or findings, `format` null): the analysis runs once the whole file is read.
+   */
+  capture?: CaptureView;
 }
 
 export interface SummaryMessage {
@@ -274,7 +282,14 @@ export interface CommandMessage {
   command: EditorCommand;
 }
 
-export type ToWebviewMessage = ProgressMessage | SummaryMessage | FailedMessage | ReplyMessage | CommandMessage;
+/** Select flow `flowId` and, when given, go to finding `findingId` (an id of CaptureView.findings) as if chosen in the findings panel. */
+export interface RevealMessage {
+  type: MessageType.Reveal;
+  flowId: number;
+  findingId?: number;
+}
+
+export type ToWebviewMessage = ProgressMessage | SummaryMessage | FailedMessage | ReplyMessage | CommandMessage | RevealMessage;
 
 /** What the webview persists with its state API: view state only, never the data. */
 export interface WebviewState {
