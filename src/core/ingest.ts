@@ -35,6 +35,9 @@ export class CaptureIngest implements CaptureSink {
   tcpTruncated = 0;
   /** IP fragments of tunnels (and other followed protocols) held for reassembly. */
   fragmentsHeld = 0;
+  /** ICMP errors quoting a TCP header, and how many of them quoted a flow seen before (filed with it). */
+  icmpErrors = 0;
+  icmpErrorsFiled = 0;
   /** pcapng packet comments (`opt_comment`) by frame number: rare, so kept beside the columns. */
   readonly comments = new Map<number, string>();
   private readonly decoder = new PacketDecoder();
@@ -57,6 +60,10 @@ export class CaptureIngest implements CaptureSink {
     if (result === DecodeResult.FragmentHeld) {
       this.fragmentsHeld++;
       return;
+    }
+    if (result === DecodeResult.IcmpError) {
+      this.icmpErrors++;
+      if (this.flows.addIcmpError(rec, this.decoder.icmp)) this.icmpErrorsFiled++;
     }
     this.countSkip(result);
   }

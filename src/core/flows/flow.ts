@@ -11,6 +11,24 @@ export interface HandshakeSide {
   synFrame: number;
 }
 
+/** An ICMP or ICMPv6 error that quotes one of the flow's segments (decode/icmp.ts). */
+export interface IcmpErrorRecord {
+  frame: number;
+  /** Seconds since the capture's first packet. */
+  time: number;
+  version: 4 | 6;
+  type: number;
+  code: number;
+  /** Next-hop MTU the error reports, or null. */
+  mtu: number | null;
+  /** The router or host that sent the error. */
+  reporter: string;
+  /** Direction of the quoted segment in the flow (0 = a→b), its sequence number and its datagram's length. */
+  dir: 0 | 1;
+  seq: number;
+  datagramLength: number;
+}
+
 /** One TCP connection instance: a 4-tuple plus everything seen on it, as columns. */
 export class Flow {
   readonly packets = new PacketColumns();
@@ -31,6 +49,8 @@ export class Flow {
   readonly baseSeqSet: [boolean, boolean] = [false, false];
   /** Encapsulations its packets came through (Encap bits, decode/tunnels.ts); 0 when none. */
   encapsulation = 0;
+  /** ICMP errors quoting its segments, in capture order (not counted as its packets). */
+  readonly icmpErrors: IcmpErrorRecord[] = [];
 
   constructor(
     readonly id: number,

@@ -1,6 +1,11 @@
 import type { PacketRecord } from '../capture/types';
+import type { IcmpQuote } from '../decode/icmp';
 import { TcpFlag, TcpOpt, type TcpSegment } from '../decode/segment';
+import { formatAddress } from './address';
 import { Flow } from './flow';
+
+/** What identifies a flow in a packet: a segment, or the segment an ICMP error quotes. */
+type FourTuple = Pick<TcpSegment, 'src' | 'dst' | 'srcPort' | 'dstPort'>;
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -19,7 +24,7 @@ function sameAddress(a: Uint8Array, aOffset: number, b: Uint8Array, len: number)
 }
 
 /** 0 when `seg` goes a→b in `flow`, 1 when b→a, -1 when it is another 4-tuple. */
-function matchDirection(flow: Flow, seg: TcpSegment, addrLen: number): number {
+function matchDirection(flow: Flow, seg: FourTuple, addrLen: number): number {
   if (flow.portA === seg.srcPort && flow.portB === seg.dstPort && sameAddress(flow.addresses, 0, seg.src, addrLen) && sameAddress(flow.addresses, 16, seg.dst, addrLen)) return 0;
   if (flow.portB === seg.srcPort && flow.portA === seg.dstPort && sameAddress(flow.addresses, 16, seg.src, addrLen) && sameAddress(flow.addresses, 0, seg.dst, addrLen)) return 1;
   return -1;
@@ -87,6 +92,36 @@ export class FlowTable {
     this.record(flow, dir, rec, seg);
     this.last = flow;
     return flow;
+  }
+
+  /**
+   * File an ICMP error with the newest flow instance of the 4-tuple it quotes; returns that flow,
+   * or undefined when no such flow has been seen (the error is then dropped).
+   */
+  addIcmpError(rec: PacketRecord, quote: IcmpQuote): Flow | undefined {
+    if (!this.haveT0) this.setTimeOrigin(rec.tsSec, rec.tsNsec);
+    const addrLen = quote.version === 4 ? 4 : 16;
+    const hash = (endpointHash(quote.src, addrLen, quote.srcPort) + endpointHash(quote.dst, addrLen, quote.dstPort)) | 0;
+    for (let id = this.newest.get(hash) ?? -1; id >= 0; id = this.older[id]) {
+      const flow = this.flows[id];
+      if (flow.ipVersion !== quote.version) continue;
+      const dir = matchDirection(flow, quote, addrLen);
+      if (dir < 0) continue;
+      flow.icmpErrors.push({
+        frame: rec.frame,
+        time: rec.tsSec - this.t0Sec + (rec.tsNsec - this.t0Nsec) * 1e-9,
+        version: quote.version,
+        type: quote.type,
+        code: quote.code,
+        mtu: quote.mtu >= 0 ? quote.mtu : null,
+        reporter: formatAddress(quote.reporter, 0, quote.version),
+        dir: dir as 0 | 1,
+        seq: quote.seq,
+        datagramLength: quote.datagramLength,
+      });
+      return flow;
+    }
+    return undefined;
   }
 
   private create(hash: number, seg: TcpSegment, addrLen: number): Flow {

@@ -1,0 +1,94 @@
+/** ICMP and ICMPv6 errors quoting a TCP segment: decoded, filed with the flow they quote, never counted as its segments. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CaptureIngest } from '../../src/core/ingest';
+import { ethernetFrame, frame, ipv4Packet, ipv6Packet, tcpPacket, writePcap, type Frame } from '../support/capture-writer';
+import { readBack } from '../support/read-back';
+import { IPPROTO_TUNNEL, gre, icmpError, udp } from '../support/tunnels';
+
+const CLIENT = '10.0.0.1:40000';
+const SERVER = '192.0.2.80:443';
+const ROUTER = '10.0.0.254';
+const CLIENT6 = '[2001:db8::1]:40000';
+const SERVER6 = '[2001:db8:1::80]:443';
+const ROUTER6 = '2001:db8::fe';
+
+function ingest(frames: Frame[]): CaptureIngest {
+  const sink = new CaptureIngest();
+  const got = readBack(writePcap(frames, { nanos: true }), { sink });
+  assert.equal(got.error, undefined);
+  return sink;
+}
+
+/** Handshake and one full-size segment from the client (1460 bytes over IPv4, 1440 over IPv6). */
+function connection(client: string, server: string, len: number): Uint8Array[] {
+  return [
+    tcpPacket({ src: client, dst: server, seq: 100, flags: 'S', options: { mss: 1460 } }),
+    tcpPacket({ src: server, dst: client, seq: 900, ack: 101, flags: 'SA', options: { mss: 1460 } }),
+    tcpPacket({ src: client, dst: server, seq: 101, ack: 901, flags: 'A' }),
+    tcpPacket({ src: client, dst: server, seq: 101, ack: 901, flags: 'PA', len }),
+  ];
+}
+
+/** An ICMP error from the router to the client about `datagram`. */
+function fromRouter(type: number, code: number, datagram: Uint8Array, mtu?: number): Uint8Array {
+  const v6 = datagram[0] >> 4 === 6;
+  const message = icmpError({ type, code, mtu }, datagram);
+  return v6
+    ? ipv6Packet({ src: ROUTER6, dst: '2001:db8::1', protocol: IPPROTO_TUNNEL.ICMPV6, payload: message })
+    : ipv4Packet({ src: ROUTER, dst: '10.0.0.1', protocol: IPPROTO_TUNNEL.ICMP, payload: message });
+}
+
+const at = (packets: Uint8Array[]) => packets.map((p, k) => frame(ethernetFrame(p), k * 0.001));
+
+describe('ICMP errors quoting a TCP segment', () => {
+  it("files 'fragmentation needed' with the flow, its next-hop MTU and the quoted segment, and does not count it as a segment", () => {
+    const packets = connection(CLIENT, SERVER, 1460);
+    const sink = ingest(at([...packets, fromRouter(3, 4, packets[3], 1400)]));
+    const [flow] = sink.flows.flows;
+    assert.deepEqual([sink.tcpPackets, flow.packets.length, sink.skipped.notTcp, sink.icmpErrors, sink.icmpErrorsFiled], [4, 4, 1, 1, 1]);
+    assert.deepEqual(flow.icmpErrors, [
+      { frame: 5, time: 0.004, version: 4, type: 3, code: 4, mtu: 1400, reporter: ROUTER, dir: 0, seq: 101, datagramLength: 1500 },
+    ]);
+  });
+
+  it("files ICMPv6 'packet too big' (RFC 4443 §3.2) with its MTU", () => {
+    const packets = connection(CLIENT6, SERVER6, 1440);
+    const sink = ingest(at([...packets, fromRouter(2, 0, packets[3], 1280)]));
+    const [error] = sink.flows.flows[0].icmpErrors;
+    assert.deepEqual([error.version, error.type, error.mtu, error.reporter, error.dir, error.datagramLength], [6, 2, 1280, ROUTER6, 0, 1500]);
+  });
+
+  it('files a time-exceeded error quoting the server side without an MTU, in the direction of the quoted segment', () => {
+    const packets = connection(CLIENT, SERVER, 100);
+    const sink = ingest(at([...packets, fromRouter(11, 0, packets[1])]));
+    const [error] = sink.flows.flows[0].icmpErrors;
+    assert.deepEqual([error.type, error.code, error.mtu, error.dir, error.seq], [11, 0, null, 1, 900]);
+  });
+
+  it('reads the quote through IPv4 options and needs only the 8 bytes RFC 792 guarantees', () => {
+    const packets = connection(CLIENT, SERVER, 100);
+    const withOptions = ipv4Packet({ src: '10.0.0.1', dst: '192.0.2.80', options: Uint8Array.of(1, 1, 1, 0), payload: packets[3].subarray(20) });
+    const message = icmpError({ type: 3, code: 1, quoteLength: 24 + 8 }, withOptions);
+    const sink = ingest(at([...packets, ipv4Packet({ src: ROUTER, dst: '10.0.0.1', protocol: IPPROTO_TUNNEL.ICMP, payload: message })]));
+    assert.deepEqual(sink.flows.flows[0].icmpErrors.map((e) => [e.type, e.code, e.seq]), [[3, 1, 101]]);
+  });
+
+  it('files an error carried in a tunnel, and keeps the newest instance of a reused 4-tuple', () => {
+    const first = connection(CLIENT, SERVER, 100);
+    const second = [tcpPacket({ src: CLIENT, dst: SERVER, seq: 5000, flags: 'S' }), tcpPacket({ src: CLIENT, dst: SERVER, seq: 5001, flags: 'PA', len: 10 })];
+    const error = ipv4Packet({ src: '198.51.100.1', dst: '198.51.100.2', protocol: IPPROTO_TUNNEL.GRE, payload: gre({ protocol: 0x0800 }, fromRouter(3, 3, second[1])) });
+    const sink = ingest(at([...first, ...second, error]));
+    assert.deepEqual(sink.flows.flows.map((f) => f.icmpErrors.length), [0, 1]);
+  });
+
+  it('drops errors about flows not seen, and ignores echo, UDP quotes and quotes too short to name a segment', () => {
+    const packets = connection(CLIENT, SERVER, 100);
+    const stranger = tcpPacket({ src: '10.0.0.1:40001', dst: SERVER, seq: 1, flags: 'S' });
+    const dns = ipv4Packet({ src: '10.0.0.1', dst: '192.0.2.53', protocol: IPPROTO_TUNNEL.UDP, payload: udp(5353, 53, new Uint8Array(20)) });
+    const echo = ipv4Packet({ src: ROUTER, dst: '10.0.0.1', protocol: IPPROTO_TUNNEL.ICMP, payload: Uint8Array.of(0, 0, 0, 0, 0, 1, 0, 1) });
+    const short = ipv4Packet({ src: ROUTER, dst: '10.0.0.1', protocol: IPPROTO_TUNNEL.ICMP, payload: icmpError({ type: 3, code: 1, quoteLength: 24 }, packets[3]) });
+    const sink = ingest(at([...packets, fromRouter(3, 1, stranger), fromRouter(3, 3, dns), echo, short]));
+    assert.deepEqual([sink.icmpErrors, sink.icmpErrorsFiled, sink.skipped.notTcp, sink.flows.flows[0].icmpErrors.length], [1, 0, 4, 0]);
+  });
+});
