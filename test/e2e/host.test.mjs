@@ -65,7 +65,8 @@ test('the extension-host suite passes (activation, custom editor, commands, sett
     failed = true;
     await screenshot(page, config.artifacts, 'host-suite-failed').catch(() => {});
   }
-  const context = code === 0 ? suite.join('\n') : lines.join('\n');
+  const workbench = lines.filter((line) => !line.startsWith(SUITE_PREFIX)).slice(-40);
+  const context = code === 0 ? suite.join('\n') : `${suite.join('\n')}\n--- the workbench's log (last lines) ---\n${workbench.join('\n')}`;
   assert.equal(code, 0, code === 'timeout' ? `the suite did not finish within ${SUITE_TIMEOUT / 1000} s:\n${context}` : `the suite exited with ${code}:\n${context}`);
   assert.match(suite.join('\n'), /extension-host tests passed/, 'the suite did not report its results');
 });

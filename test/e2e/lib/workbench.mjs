@@ -2,21 +2,15 @@
 // browser, opening files from the Explorer, the command palette, notifications, the capture
 // editor's webview frame, and screenshots. Selectors are the ones of /work/shared/E2E.md; waits are
 // on results with generous timeouts, never fixed sleeps, because the machine may be busy.
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { findChromium } from './chromium.mjs';
+
+// scripts/e2e.mjs points TCP_FLOW_LENS_PLAYWRIGHT at a cached copy when node_modules has none.
+const { chromium } = await import(process.env.TCP_FLOW_LENS_PLAYWRIGHT ?? 'playwright-core');
 
 /** Generous: the workbench, the extension host and the parse worker share two busy cores. */
 export const SLOW = 60_000;
-
-const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-
-/** The Chromium to drive: $CHROMIUM_PATH, else Debian's. Undefined when there is none. */
-export function findChromium() {
-  const candidates = process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : CHROMIUM_CANDIDATES;
-  return candidates.find((path) => existsSync(path));
-}
 
 /** Headless Chromium with a fresh profile (playwright makes one) and its config folder in `tmp`. */
 export async function launchChromium(tmp) {
@@ -41,7 +35,7 @@ export async function openWorkbench(browser, session, { viewport = { width: 1440
   page.setDefaultTimeout(SLOW);
   const consoleErrors = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
+    if (message.type() === 'error') consoleErrors.push(`${message.text()} (${message.location().url})`);
   });
   page.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`));
   return { context, page, consoleErrors };
@@ -120,9 +114,9 @@ export async function paletteHas(page, title) {
   return found;
 }
 
-/** Texts of the notification toasts on screen. */
-export async function notifications(page) {
-  return page.locator('.notifications-toasts .notification-list-item').allInnerTexts();
+/** Texts of the error notifications on screen (toasts with the error icon). */
+export async function errorToasts(page) {
+  return page.locator('.notifications-toasts .notification-list-item').filter({ has: page.locator('.codicon-error') }).allInnerTexts();
 }
 
 /** Saves a screenshot to `dir/<name>.png` and returns its path. */

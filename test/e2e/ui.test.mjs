@@ -1,0 +1,273 @@
+// The extension the way a user meets it: installed from the .vsix into a fresh code-server, driven in
+// headless Chromium. Open captures from the Explorer, look at the flow list, timelines and findings,
+// run the palette commands, hover for a tooltip, open a damaged capture, and read the extension
+// host's log. The tests share one workbench page and run in order. A feature the build does not
+// have yet (lib/features.mjs reads its sources) is reported as not there yet; once it is there, its
+// checks are hard failures. Screenshots go to test-results/e2e/.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { changedCanvases, isDrawn, pictureKey, sampleCanvases, settledCanvases } from './lib/canvas.mjs';
+import { natBugCapture, truncatePcap } from './lib/captures.mjs';
+import { startCodeServer } from './lib/codeServer.mjs';
+import { e2eConfig, repo } from './lib/config.mjs';
+import { readFeatures } from './lib/features.mjs';
+import { extensionHostErrors, formatEntries } from './lib/logs.mjs';
+import {
+  activeTab, captureFrame, errorToasts, launchChromium, openFromExplorer, openWorkbench, runCommand, screenshot, SLOW, waitForExplorer,
+} from './lib/workbench.mjs';
+
+const config = e2eConfig();
+const features = readFeatures(config.sourceRoot);
+const demo = readFileSync(join(repo, 'test', 'fixtures', 'demo.pcap'));
+const damaged = truncatePcap(demo, 0.6);
+
+let session;
+let browser;
+let page;
+let consoleErrors;
+let failures = 0;
+
+/** Says that a check waits for a feature the build does not have yet (a note, not a failure). */
+function notYet(t, what) {
+  t.diagnostic(`not there yet: ${what}`);
+}
+
+/** The number as the webview may format it: 81332, 81,332, 81 332 or 81.332. */
+function numberPattern(n) {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '[,.\\s\\u202f]?');
+}
+
+async function shot(name) {
+  const path = await screenshot(page, config.artifacts, name);
+  return path;
+}
+
+/** Closes every editor, so that exactly one capture webview is on screen. */
+async function closeAllEditors() {
+  await runCommand(page, 'View: Close All Editors');
+  await page.locator('iframe.webview.ready >> visible=true').waitFor({ state: 'detached', timeout: 10_000 }).catch(() => {});
+}
+
+async function openCapture(t, name) {
+  await closeAllEditors();
+  const clicks = await openFromExplorer(page, name);
+  if (clicks > 1) t.diagnostic(`${name} opened in the capture editor on click ${clicks} (the first landed in the text editor before the extension was known)`);
+  await assert.doesNotReject(activeTab(page).filter({ hasText: name }).waitFor(), `the active tab does not name ${name}`);
+  return captureFrame(page);
+}
+
+/** Status and alert messages on screen in the capture editor that report a failure. */
+async function troubleShown(frame) {
+  const texts = await frame.locator('[role="status"]:visible, [role="alert"]:visible').allInnerTexts();
+  return texts.filter((text) => /could not|failed|error|not available/i.test(text));
+}
+
+async function expectNoErrorToasts(what) {
+  const toasts = await errorToasts(page);
+  assert.deepEqual(toasts, [], `${what} showed an error notification`);
+}
+
+describe('TCP Flow Lens in code-server', { timeout: 10 * 60_000 }, () => {
+  let natbug;
+
+  before(async () => {
+    natbug = await natBugCapture(repo);
+    if (!natbug.bytes) throw new Error(natbug.reason);
+    const files = { 'demo.pcap': demo, 'natbug-buggy.pcap': natbug.bytes, 'damaged.pcap': damaged.bytes };
+    session = await startCodeServer({ vsix: config.vsix, files });
+    browser = await launchChromium(session.dirs.tmp);
+    ({ page, consoleErrors } = await openWorkbench(browser, session));
+    await page.goto(session.url());
+    await waitForExplorer(page, 'demo.pcap');
+  });
+
+  after(async () => {
+    if (failures > 0 && page) await shot('failure').catch(() => {});
+    await browser?.close();
+    await session?.stop({ keep: failures > 0 });
+    if (failures > 0 && session) process.stderr.write(`[e2e] kept ${session.root} for its logs\n`);
+  });
+
+  /** A test that counts its failure (to keep the session's logs) and names the step. */
+  const step = (name, fn) =>
+    test(name, async (t) => {
+      try {
+        await fn(t);
+      } catch (err) {
+        failures++;
+        await shot(`failed-${name.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => {});
+        throw err;
+      }
+    });
+
+  step('demo.pcap opens from the Explorer in the capture editor and lists its flow', async (t) => {
+    const frame = await openCapture(t, 'demo.pcap');
+    const rows = frame.locator('[data-flow-id]');
+    await rows.first().waitFor({ timeout: SLOW });
+    assert.ok((await rows.count()) >= 1, 'no flow rows');
+    assert.match(await frame.locator('body').innerText(), /10\.77\.0\.1:35344/, 'the demo flow\'s endpoint is not shown');
+    t.diagnostic(`screenshot ${await shot('demo-flow-list')}`);
+  });
+
+  step('the timelines of the demo flow are drawn', async (t) => {
+    if (!features.timeline) return notYet(t, 'timeline canvases in the webview');
+    const frame = captureFrame(page);
+    await frame.locator('[data-flow-id]').first().click();
+    await frame.locator('canvas').first().waitFor({ timeout: SLOW });
+    let samples = [];
+    const deadline = Date.now() + SLOW;
+    while (Date.now() < deadline) {
+      samples = await sampleCanvases(frame);
+      if (samples.length > 0 && samples.every(isDrawn)) break;
+      await page.waitForTimeout(500);
+    }
+    t.diagnostic(`canvases: ${samples.map((s) => `${s.width}x${s.height} ${(s.inked * 100).toFixed(1)}% inked, ${s.colours} colours`).join('; ')}`);
+    assert.ok(samples.length > 0, 'no visible canvas');
+    assert.ok(samples.every(isDrawn), `a timeline canvas is blank: ${JSON.stringify(samples)}`);
+    // Axes and stall shading alone would pass the pixel check: the series must have arrived too.
+    assert.deepEqual(await troubleShown(frame), [], 'the timelines report a problem');
+    if (features.laneDescriptions) {
+      const labels = samples.map((s) => s.label);
+      t.diagnostic(`lanes: ${labels.join(' | ')}`);
+      assert.ok(labels.some((l) => /[1-9][\d,]* data segments/.test(l)), `no lane says it shows data segments: ${JSON.stringify(labels)}`);
+    } else notYet(t, 'lane descriptions saying what the canvases show');
+    t.diagnostic(`screenshot ${await shot('demo-timelines')}`);
+  });
+
+  step('natbug-buggy.pcap: the flow with stalls shows its owed window updates', async (t) => {
+    t.diagnostic(`capture: ${natbug.source}`);
+    const frame = await openCapture(t, 'natbug-buggy.pcap');
+    const row = frame.locator('[data-flow-id]').first();
+    await row.waitFor({ timeout: SLOW });
+    await row.click();
+    if (!features.findingsPanel) return notYet(t, 'the findings panel ([data-finding-kind])');
+    const owed = frame.locator('[data-finding-kind="window_update_owed"]');
+    await owed.first().waitFor({ timeout: SLOW });
+    t.diagnostic(`${await owed.count()} owed-update findings listed`);
+    if (features.owedMarkerLabel) {
+      // The lanes describe what they draw for screen readers, the owed markers included.
+      const labels = (await sampleCanvases(frame)).map((s) => s.label);
+      t.diagnostic(`lanes: ${labels.join(' | ')}`);
+      assert.ok(labels.some((l) => /[1-9]\d* owed window updates?/.test(l)), `no canvas says it draws owed updates: ${JSON.stringify(labels)}`);
+    } else {
+      notYet(t, 'owed-update markers described on the timeline canvases');
+    }
+    if (features.timeline) {
+      await settledCanvases(page, frame);
+      assert.deepEqual(await troubleShown(frame), [], 'the timelines report a problem');
+    }
+    t.diagnostic(`screenshot ${await shot('natbug-owed-updates')}`);
+  });
+
+  step('palette commands act on the capture editor', async (t) => {
+    const frame = captureFrame(page);
+    const selected = frame.locator('[data-finding-kind][aria-selected="true"]');
+    const timeline = features.timeline ? async () => pictureKey(await settledCanvases(page, frame)) : async () => '';
+
+    const next = features.paletteTitle('Next Finding');
+    if (next) {
+      await runCommand(page, next);
+      await expectNoErrorToasts(next);
+      if (features.findingsPanel) {
+        await selected.first().waitFor({ timeout: SLOW });
+        const first = await selected.first().getAttribute('data-finding-id');
+        if ((await frame.locator('[data-finding-kind]').count()) > 1) {
+          await runCommand(page, next);
+          await assert.doesNotReject(
+            frame.locator(`[data-finding-kind][aria-selected="true"]:not([data-finding-id="${first}"])`).waitFor({ timeout: SLOW }),
+            `${next} twice did not move the selection on from finding ${first}`,
+          );
+        }
+      }
+    } else notYet(t, 'the "Next Finding" command');
+
+    const reset = features.paletteTitle('Reset Zoom');
+    if (reset) {
+      const before = await timeline();
+      await runCommand(page, reset);
+      await expectNoErrorToasts(reset);
+      // After "Next Finding" zoomed in to a finding, resetting shows the whole flow: a new picture.
+      if (features.timeline && next) assert.ok(await changedCanvases(page, frame, before), `${reset} did not change the timelines`);
+    } else notYet(t, 'the "Reset Zoom" command');
+
+    const switchDirection = features.paletteTitle('Switch Direction');
+    if (switchDirection) {
+      const before = await timeline();
+      await runCommand(page, switchDirection);
+      await expectNoErrorToasts(switchDirection);
+      if (features.timeline) assert.ok(await changedCanvases(page, frame, before), `${switchDirection} did not change the timelines`);
+      await runCommand(page, switchDirection); // back to the data direction for the next steps
+      if (features.timeline) await changedCanvases(page, frame, await timeline(), { timeoutMs: 5_000 });
+    } else notYet(t, 'the "Switch Direction" command');
+
+    const copy = features.paletteTitle('Copy Finding as Text');
+    if (copy) {
+      await page.evaluate(() => navigator.clipboard.writeText('')).catch(() => {});
+      if (next && features.findingsPanel && (await selected.count()) === 0) await runCommand(page, next);
+      await runCommand(page, copy);
+      await expectNoErrorToasts(copy);
+      const message = features.findingsPanel ? await selected.first().getAttribute('title') : null;
+      let text = null;
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        text = await page.evaluate(() => navigator.clipboard.readText()).catch((err) => `unreadable: ${err.message}`);
+        if (text) break;
+        await page.waitForTimeout(200);
+      }
+      if (text?.startsWith('unreadable:')) {
+        t.diagnostic(`the clipboard is not readable here (${text}); the command ran without an error notification`);
+      } else {
+        t.diagnostic(`clipboard: ${text}`);
+        assert.match(text ?? '', /natbug-buggy\.pcap/, 'the copied text does not name the capture');
+        if (message) assert.ok(text.includes(message), `the copied text does not hold the selected finding's message ${JSON.stringify(message)}`);
+      }
+    } else notYet(t, 'the "Copy Finding as Text" command');
+    t.diagnostic(`screenshot ${await shot('natbug-after-commands')}`);
+  });
+
+  step('hovering the timeline shows a tooltip', async (t) => {
+    if (!features.tooltip) return notYet(t, 'the timeline tooltip (webview/timeline/tooltip.ts)');
+    const frame = captureFrame(page);
+    const canvas = frame.locator('canvas').first();
+    await canvas.waitFor({ timeout: SLOW });
+    const tooltip = frame.locator('[role="tooltip"]');
+    const box = await canvas.boundingBox();
+    assert.ok(box, 'the timeline canvas has no box');
+    // Sweep across the middle of the first lane until something is under the pointer.
+    let shown = false;
+    for (const fx of [0.5, 0.3, 0.7, 0.2, 0.8, 0.4, 0.6]) {
+      await page.mouse.move(box.x + box.width * fx, box.y + box.height * 0.5, { steps: 4 });
+      shown = await tooltip.first().waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
+      if (shown) break;
+    }
+    assert.ok(shown, 'no tooltip appeared while hovering the timeline');
+    const text = await tooltip.first().innerText();
+    t.diagnostic(`tooltip: ${text.replace(/\s+/g, ' ')}`);
+    assert.ok(text.trim().length > 0, 'the tooltip is empty');
+    t.diagnostic(`screenshot ${await shot('natbug-tooltip')}`);
+    await page.mouse.move(1, 1);
+  });
+
+  step('a damaged capture shows the warning with its byte offset and the part that was read', async (t) => {
+    const frame = await openCapture(t, 'damaged.pcap');
+    const rows = frame.locator('[data-flow-id]');
+    await rows.first().waitFor({ timeout: SLOW });
+    const text = await frame.locator('body').innerText();
+    assert.match(text, new RegExp(`\\b${numberPattern(damaged.cutRecordOffset)}\\b`), `the byte offset ${damaged.cutRecordOffset} of the cut record is not shown`);
+    assert.match(text, /cut short|truncated/i, 'no warning says the capture is cut short');
+    assert.match(text, new RegExp(`\\b${numberPattern(damaged.wholeRecords)}\\b`), `the ${damaged.wholeRecords} packets that were read are not shown`);
+    t.diagnostic(`cut inside the record at byte ${damaged.cutRecordOffset}; ${damaged.wholeRecords} whole packets before it; ${await rows.count()} flow rows`);
+    t.diagnostic(`screenshot ${await shot('damaged')}`);
+  });
+
+  step('the extension host and the webview logged no errors', async (t) => {
+    const { failing, other } = await extensionHostErrors(session.dirs.userData);
+    if (other.length > 0) t.diagnostic(`other extension-host errors (not ours):\n${formatEntries(other, 200)}`);
+    assert.deepEqual(failing, [], `extension-host errors:\n${formatEntries(failing)}`);
+    // The webview's own console: script errors and Content-Security-Policy refusals.
+    const ours = consoleErrors.filter((e) => /webview\.js|Content Security Policy|Refused to|pageerror/.test(e) && !/ENOTFOUND|open-vsx/.test(e));
+    assert.deepEqual(ours, [], 'the webview logged errors');
+  });
+});
