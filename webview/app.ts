@@ -33,6 +33,8 @@ export class CaptureApp {
   private readonly emptySlot = h('div', { class: 'empty-slot' });
   private selectedFlow: FlowRow | null = null;
   private direction: Direction = 'ab';
+  /** True while summaries of a capture still being read arrive (with progress). */
+  private readingFlows = false;
   /** The persisted zoom window applies once, to the flow it was saved for. */
   private restoreView: { t0: number; t1: number } | undefined;
 
@@ -66,6 +68,7 @@ export class CaptureApp {
       zoomOut: () => this.timeline.zoomBy(0.5),
       resetZoom: () => this.timeline.resetZoom(),
     });
+    this.toolbar.show(null, 'ab');
     this.findings = new FindingsPanel({ onChoose: (f) => this.goToFinding(f) });
     const side = h('aside', { class: 'side' }, this.findings.element, this.details.element);
     this.workspace = h('div', { class: 'workspace' }, this.flowList.element, h('div', { class: 'analysis' }, h('div', { class: 'timeline-column' }, this.toolbar.element, this.timeline.element), side));
@@ -82,10 +85,23 @@ export class CaptureApp {
     });
   }
 
-  progress(bytesRead: number, fileSize: number): void {
-    if (!this.capture) this.root.replaceChildren(h('div', { class: 'capture' }, this.readingSlot));
+  /** Reading: the bar, and (when the host sends it) the capture so far, so the flow list fills in. */
+  progress(bytesRead: number, fileSize: number, soFar?: CaptureView): void {
+    if (soFar) {
+      this.reading.notePackets(soFar.packets);
+      this.summary(soFar, true);
+    } else if (!this.capture) {
+      this.root.replaceChildren(h('div', { class: 'capture' }, this.readingSlot));
+    }
     this.readingSlot.replaceChildren(this.reading.element);
     this.reading.update(bytesRead, fileSize);
+  }
+
+  /** The host's flows tree view: show a flow and, when given, go to one of its findings. */
+  reveal(flowId: number, findingId?: number): void {
+    if (!this.capture?.flows.some((f) => f.id === flowId)) return;
+    this.selectFlow(flowId, true);
+    if (findingId !== undefined) this.findings.select(findingId);
   }
 
   failed(fileName: string, failure: Parameters<typeof renderFailure>[1]): void {
@@ -108,6 +124,14 @@ export class CaptureApp {
       this.root.replaceChildren(h('div', { class: 'capture' }, this.headerSlot, this.readingSlot, this.warningsSlot, this.emptySlot, this.workspace));
     }
     this.flowList.setFlows(view.flows, view.health);
+    if (stillReading) {
+      // Stalls and findings come with the analysis at the end: choose the first flow then, unless the user picks one now.
+      if (!this.readingFlows) this.clearSelection();
+      this.readingFlows = true;
+      if (!this.selectedFlow) this.timeline.setStatus('The timelines appear once the whole capture is read.');
+      return;
+    }
+    this.readingFlows = false;
     const saved = this.rpc.state.selectedFlowId;
     const keep = view.flows.find((f) => f.id === (this.selectedFlow?.id ?? saved));
     const pick = keep ?? mostOwedFlow(entries(view.flows, view.health)) ?? null;
@@ -160,6 +184,16 @@ export class CaptureApp {
       this.rpc.saveState({ selectedFlowId: flow?.id, direction: this.direction, ...(byUser ? { view: undefined, selectedFindingId: undefined } : {}) });
       this.postView();
     }
+  }
+
+  /** No flow selected (a new reading started); the persisted selection stays for the final summary. */
+  private clearSelection(): void {
+    this.selectedFlow = null;
+    this.flowList.setSelected(undefined);
+    this.timeline.setFlow(null, [], 'ab');
+    this.toolbar.show(null, 'ab');
+    this.findings.setFindings([], null);
+    this.details.clear();
   }
 
   private switchDirection(): void {

@@ -83,6 +83,11 @@ export class FindingsPanel {
     setTimeout(() => el.classList.remove('copied'), 1200);
   }
 
+  /** Selects a finding by id (from the host's Reveal) and chooses it. */
+  select(id: number): void {
+    if (this.findings.some((f) => f.id === id)) this.choose(id);
+  }
+
   private choose(id: number): void {
     this.selectedId = id;
     this.mark();

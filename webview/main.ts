@@ -24,7 +24,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
   const msg = event.data;
   switch (msg.type) {
     case MessageType.Progress:
-      app.progress(msg.bytesRead, msg.fileSize);
+      app.progress(msg.bytesRead, msg.fileSize, msg.capture);
       break;
     case MessageType.Summary:
       app.summary(msg.capture, false);
@@ -37,6 +37,9 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
       break;
     case MessageType.Command:
       app.command(msg.command);
+      break;
+    case MessageType.Reveal:
+      app.reveal(msg.flowId, msg.findingId);
       break;
   }
 });

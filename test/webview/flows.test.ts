@@ -127,14 +127,18 @@ describe('states: reading, empty, damaged, failed', () => {
 
   const base = (): CaptureView => ({ fileName: 'x.pcap', filePath: '/x.pcap', format: 'pcap', packets: 0, tcpPackets: 0, linkTypes: [], warnings: [], flows: [], health: [], stalls: [], findings: [], partial: false });
 
-  test('while reading: an in-editor bar with the rate', async () => {
-    await send(page, { type: 'progress' as never, bytesRead: 1_000_000, fileSize: 8_000_000 });
+  test('while reading: an in-editor bar with packets/s, and the flow list fills in as flows appear', async () => {
+    const flow = (id: number) => ({ id, a: `10.0.0.${id}:5000`, b: '10.0.0.254:80', packetsAtoB: 3, packetsBtoA: 2, payloadAtoB: 100, payloadBtoA: 0, start: id, duration: 1, windowScale: { a: null, b: null }, mss: { a: null, b: null } });
+    const soFar = (n: number, packets: number) => ({ ...base(), format: null, packets, tcpPackets: packets, flows: Array.from({ length: n }, (_, i) => flow(i)), health: Array.from({ length: n }, () => ({ stallSeconds: 0, owedSeconds: 0, findings: {} })) });
+    await send(page, { type: 'progress' as never, bytesRead: 1_000_000, fileSize: 8_000_000, capture: soFar(2, 1000) });
+    await page.waitForSelector('.flow-grid[aria-rowcount="3"]');
     await page.waitForTimeout(300);
-    await send(page, { type: 'progress' as never, bytesRead: 3_000_000, fileSize: 8_000_000 });
+    await send(page, { type: 'progress' as never, bytesRead: 3_000_000, fileSize: 8_000_000, capture: soFar(5, 40_000) });
+    await page.waitForSelector('.flow-grid[aria-rowcount="6"]');
     const bar = page.locator('.reading');
-    await bar.waitFor();
-    await page.waitForFunction(() => /\/s/.test(document.querySelector('.reading-rate')?.textContent ?? ''));
+    await page.waitForFunction(() => /packets\/s/.test(document.querySelector('.reading-rate')?.textContent ?? ''));
     assert.match(await bar.innerText(), /of 7\.63 MiB/);
+    assert.match(await page.locator('.timeline-status').innerText(), /once the whole capture is read/);
   });
 
   test('a capture with no TCP says so', async () => {
