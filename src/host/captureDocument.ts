@@ -1,14 +1,14 @@
 /**
- * The thin document behind a capture editor: the file's URI and the state of reading it. Parsing runs
- * in a worker; when it takes longer than a moment, VS Code shows cancellable progress.
+ * The thin document behind a capture editor: the file's URI, the state of reading it, and the
+ * worker that read it and keeps the model for the timelines' queries. When reading takes longer
+ * than a moment, VS Code shows cancellable progress. The worker goes with the document.
  */
 import * as vscode from 'vscode';
-import type { CaptureView, Failure } from '../protocol';
-import { toCaptureView } from '../core/view/captureView';
-import { type ParseHandle, startParse } from './parseClient';
+import type { CaptureView, Failure, PacketDetails, SeriesQuery, SeriesResult } from '../protocol';
+import { CaptureWorker, type ParseProgress } from './parseClient';
 
 export type DocumentState =
-  | { kind: 'loading'; bytesRead: number; fileSize: number }
+  | { kind: 'loading'; bytesRead: number; fileSize: number; capture?: CaptureView }
   | { kind: 'ready'; view: CaptureView }
   | { kind: 'failed'; failure: Failure };
 
@@ -17,7 +17,7 @@ const PROGRESS_NOTIFICATION_DELAY_MS = 400;
 
 export class CaptureDocument implements vscode.CustomDocument {
   private current: DocumentState = { kind: 'loading', bytesRead: 0, fileSize: 0 };
-  private parse: ParseHandle | undefined;
+  private worker: CaptureWorker | undefined;
   private loading: Promise<void> | undefined;
   private readonly stateEmitter = new vscode.EventEmitter<DocumentState>();
   /** Fires on every state change, progress included. */
@@ -36,48 +36,69 @@ export class CaptureDocument implements vscode.CustomDocument {
     return this.uri.path.slice(this.uri.path.lastIndexOf('/') + 1);
   }
 
-  /** Reads the file (again); resolves when the new state is set. A load already running is reused. */
+  /** Reads the file (again, in a new worker); resolves when the new state is set. A load already running is reused. */
   load(): Promise<void> {
     this.loading ??= this.read().finally(() => (this.loading = undefined));
     return this.loading;
   }
 
+  /** Stops reading (the state becomes 'cancelled'); a capture already read stays. */
   cancel(): void {
-    this.parse?.cancel();
+    this.worker?.cancel();
+  }
+
+  series(query: SeriesQuery): Promise<SeriesResult> {
+    return this.readyWorker().series(query);
+  }
+
+  packetDetails(flowId: number, frame: number): Promise<PacketDetails> {
+    return this.readyWorker().packetDetails(flowId, frame);
   }
 
   dispose(): void {
-    this.cancel();
+    this.worker?.dispose();
+    this.worker = undefined;
     this.stateEmitter.dispose();
   }
 
+  private readyWorker(): CaptureWorker {
+    if (this.current.kind !== 'ready' || !this.worker) throw new Error(this.current.kind === 'loading' ? 'the capture is still being read' : 'the capture could not be read');
+    return this.worker;
+  }
+
   private async read(): Promise<void> {
+    this.worker?.dispose();
+    this.worker = undefined;
     if (this.uri.scheme !== 'file') {
       this.setState({ kind: 'failed', failure: { kind: 'io', message: `only files on disk can be read for now (this one is ${this.uri.scheme}:)` } });
       return;
     }
     this.setState({ kind: 'loading', bytesRead: 0, fileSize: 0 });
-    const parse = startParse(this.workerPath, this.uri.fsPath, (bytesRead, fileSize) => this.setState({ kind: 'loading', bytesRead, fileSize }));
-    this.parse = parse;
-    const timer = setTimeout(() => this.showProgress(parse), PROGRESS_NOTIFICATION_DELAY_MS);
-    const outcome = await parse.result;
+    const onProgress = (p: ParseProgress) => this.setState({ kind: 'loading', ...p });
+    const worker = new CaptureWorker(this.workerPath, { path: this.uri.fsPath, fileName: this.fileName }, onProgress);
+    this.worker = worker;
+    const timer = setTimeout(() => this.showProgress(worker), PROGRESS_NOTIFICATION_DELAY_MS);
+    const outcome = await worker.result;
     clearTimeout(timer);
-    this.parse = undefined;
-    this.setState(outcome.kind === 'ok' ? { kind: 'ready', view: toCaptureView(outcome.summary, this.fileName) } : { kind: 'failed', failure: outcome.failure });
+    if (this.worker !== worker) return; // disposed meanwhile
+    if (outcome.kind === 'failed') this.worker = undefined;
+    this.setState(outcome.kind === 'ok' ? { kind: 'ready', view: outcome.view } : { kind: 'failed', failure: outcome.failure });
   }
 
-  private showProgress(parse: ParseHandle): void {
+  private showProgress(worker: CaptureWorker): void {
     const options = { location: vscode.ProgressLocation.Notification, title: `Reading ${this.fileName}`, cancellable: true };
     void vscode.window.withProgress(options, (progress, token) => {
-      token.onCancellationRequested(() => parse.cancel());
+      token.onCancellationRequested(() => worker.cancel());
       let reported = 0;
       const sub = this.onDidChangeState((state) => {
         if (state.kind !== 'loading' || state.fileSize === 0) return;
         const percent = Math.min(100, (100 * state.bytesRead) / state.fileSize);
-        progress.report({ increment: percent - reported, message: `${Math.floor(percent)}%` });
+        const flows = state.capture ? `, ${state.capture.flows.length} flows` : '';
+        const message = percent >= 100 ? 'analysing…' : `${Math.floor(percent)}%${flows}`;
+        progress.report({ increment: percent - reported, message });
         reported = percent;
       });
-      return parse.result.finally(() => sub.dispose());
+      return worker.result.finally(() => sub.dispose());
     });
   }
 

@@ -1,64 +1,113 @@
 /**
- * One open capture editor: connects a document's state to its webview through the typed protocol.
- * Nothing is posted before the webview's `ready`; a webview that is re-created (it is not retained
- * while hidden) says `ready` again and gets the current state again.
+ * One open capture editor: connects a document's state to its webview through the typed protocol,
+ * relays the webview's timeline queries to the document's worker, and mirrors what the user looks
+ * at (for the flows tree view and the palette commands). Nothing is posted before the webview's
+ * `ready`; a webview that is re-created (it is not retained while hidden) says `ready` again and
+ * gets the current state again.
  */
 import * as vscode from 'vscode';
-import { type FromWebviewMessage, MessageType, type ToWebviewMessage, type WebviewRequest } from '../protocol';
+import { type EditorCommand, type FromWebviewMessage, MessageType, type PacketDetails, type SeriesResult, type ToWebviewMessage, type WebviewRequest } from '../protocol';
 import type { CaptureDocument, DocumentState } from './captureDocument';
+
+/** What the user has selected in this editor, as its webview last reported it. */
+export interface EditorSelection {
+  flowId: number | null;
+  findingId: number | null;
+}
 
 export class EditorSession implements vscode.Disposable {
   private ready = false;
+  private disposed = false;
+  private current: EditorSelection = { flowId: null, findingId: null };
+  /** A reveal not yet sent: the webview is not ready (hidden, re-created) or the capture is still being read. */
+  private pendingReveal: ToWebviewMessage | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  private readonly disposeEmitter = new vscode.EventEmitter<void>();
+  /** The document's state or the selection changed. */
+  readonly onDidChange = this.changeEmitter.event;
+  readonly onDidDispose = this.disposeEmitter.event;
 
   constructor(
-    private readonly document: CaptureDocument,
-    private readonly panel: vscode.WebviewPanel,
+    readonly document: CaptureDocument,
+    readonly panel: vscode.WebviewPanel,
   ) {
     this.disposables.push(
       panel.webview.onDidReceiveMessage((msg: FromWebviewMessage) => this.onMessage(msg)),
-      document.onDidChangeState((state) => this.ready && this.postState(state)),
+      document.onDidChangeState((state) => {
+        if (this.ready) this.postState(state);
+        if (state.kind !== 'loading' || state.capture) this.changeEmitter.fire();
+      }),
       panel.onDidDispose(() => this.dispose()),
     );
   }
 
+  get selection(): EditorSelection {
+    return this.current;
+  }
+
+  /** A palette command for this editor's webview. */
+  command(command: EditorCommand): void {
+    this.post({ type: MessageType.Command, command });
+  }
+
+  /** Shows the editor and in it the flow (and finding). */
+  reveal(flowId: number, findingId?: number): void {
+    const message: ToWebviewMessage = { type: MessageType.Reveal, flowId, ...(findingId === undefined ? {} : { findingId }) };
+    this.panel.reveal(undefined, false);
+    this.pendingReveal = message;
+    this.flushReveal();
+  }
+
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.ready = false;
     for (const d of this.disposables.splice(0)) d.dispose();
+    this.disposeEmitter.fire();
+    this.disposeEmitter.dispose();
+    this.changeEmitter.dispose();
   }
 
   private onMessage(msg: FromWebviewMessage): void {
-    if (msg.type === MessageType.Ready) {
-      this.ready = true;
-      this.postState(this.document.state);
-      return;
+    switch (msg.type) {
+      case MessageType.Ready:
+        this.ready = true;
+        this.postState(this.document.state);
+        return;
+      case MessageType.ViewChanged:
+        this.current = { flowId: msg.selectedFlowId, findingId: msg.selectedFindingId };
+        this.changeEmitter.fire();
+        return;
+      default:
+        void this.answer(msg);
     }
-    if (msg.type === MessageType.ViewChanged) return; // mirrored by the flows tree view once it exists
-    void this.answer(msg);
   }
 
   /** Every request gets exactly one reply, `{ ok }` or `{ error }`, whatever its handler does. */
   private async answer(request: WebviewRequest): Promise<void> {
     try {
-      await this.handle(request);
-      this.post({ type: MessageType.Reply, inReplyTo: request.requestId, ok: true });
+      const result = await this.handle(request);
+      this.post({ type: MessageType.Reply, inReplyTo: request.requestId, ok: true, ...(result ? { result } : {}) });
     } catch (err) {
       this.post({ type: MessageType.Reply, inReplyTo: request.requestId, error: (err as Error).message ?? String(err) });
     }
   }
 
-  private async handle(request: WebviewRequest): Promise<void> {
+  private async handle(request: WebviewRequest): Promise<SeriesResult | PacketDetails | undefined> {
     switch (request.type) {
       case MessageType.Reload:
         await this.document.load();
-        return;
+        return undefined;
       case MessageType.ReopenWithOtherEditor:
         // 'default' is VS Code's own editor for the file (text, or the binary notice with its hex option).
         await vscode.commands.executeCommand('vscode.openWith', this.document.uri, 'default', this.panel.viewColumn);
-        return;
+        return undefined;
       case MessageType.Series:
+        // The worker's typed arrays go on to the webview as they are: VS Code transfers their buffers.
+        return this.document.series(request.query);
       case MessageType.PacketDetails:
-        throw new Error('timelines are not available in this version');
+        return this.document.packetDetails(request.flowId, request.frame);
       default:
         throw new Error(`unknown request ${(request as { type: string }).type}`);
     }
@@ -68,10 +117,11 @@ export class EditorSession implements vscode.Disposable {
     const fileName = this.document.fileName;
     switch (state.kind) {
       case 'loading':
-        this.post({ type: MessageType.Progress, bytesRead: state.bytesRead, fileSize: state.fileSize });
+        this.post({ type: MessageType.Progress, bytesRead: state.bytesRead, fileSize: state.fileSize, ...(state.capture ? { capture: state.capture } : {}) });
         break;
       case 'ready':
         this.post({ type: MessageType.Summary, capture: state.view });
+        this.flushReveal();
         break;
       case 'failed':
         this.post({ type: MessageType.Failed, fileName, failure: state.failure });
@@ -79,7 +129,15 @@ export class EditorSession implements vscode.Disposable {
     }
   }
 
+  /** A reveal goes out once the webview is ready and has the summary (the flows and findings it names). */
+  private flushReveal(): void {
+    if (!this.pendingReveal || !this.ready || this.document.state.kind !== 'ready') return;
+    this.post(this.pendingReveal);
+    this.pendingReveal = undefined;
+  }
+
   private post(message: ToWebviewMessage): void {
+    if (this.disposed) return;
     void this.panel.webview.postMessage(message);
   }
 }

@@ -1,13 +1,24 @@
-/** Messages between the extension host and the parse worker (dist/parseWorker.js). */
-import type { CaptureSummary } from '../core/summary';
+/**
+ * Messages between the extension host and the capture worker (dist/parseWorker.js). The worker
+ * reads the capture, then keeps the model (flows and analyses) and answers queries by id: every
+ * query gets one `reply` or one `replyError`. Typed arrays in replies arrive as transferred buffers.
+ */
+import type { CaptureView, PacketDetails, SeriesQuery, SeriesResult } from '../protocol';
 
 /** The worker's input, passed as `workerData`. */
 export interface ParseJob {
   path: string;
+  /** Shown in the view (the editor's file name). */
+  fileName: string;
 }
 
+export type ToWorkerMessage = { type: 'series'; id: number; query: SeriesQuery } | { type: 'packetDetails'; id: number; flowId: number; frame: number };
+
 export type FromWorkerMessage =
-  | { type: 'progress'; bytesRead: number; fileSize: number }
-  | { type: 'done'; summary: CaptureSummary }
+  /** About once a second while reading, and once when the whole file is read (the analysis follows). */
+  | { type: 'progress'; bytesRead: number; fileSize: number; capture: CaptureView }
+  | { type: 'done'; view: CaptureView }
   | { type: 'notCapture'; reason: string; offset: number }
-  | { type: 'ioError'; message: string };
+  | { type: 'ioError'; message: string }
+  | { type: 'reply'; id: number; result: SeriesResult | PacketDetails }
+  | { type: 'replyError'; id: number; error: string };
