@@ -1,14 +1,15 @@
 /** The custom editor for packet captures (*.pcap, *.pcapng, *.cap): read-only, one webview per editor. */
 import * as vscode from 'vscode';
 import { CaptureDocument } from './captureDocument';
+import type { CaptureEditors } from './captureEditors';
 import { EditorSession } from './editorSession';
 import { captureEditorHtml, webviewResourceRoots } from './webviewHtml';
 
 export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvider<CaptureDocument> {
   static readonly viewType = 'tcpFlowLens.capture';
 
-  static register(context: vscode.ExtensionContext): void {
-    const provider = new CaptureEditorProvider(context.extensionUri);
+  static register(context: vscode.ExtensionContext, editors: CaptureEditors): void {
+    const provider = new CaptureEditorProvider(context.extensionUri, editors);
     context.subscriptions.push(
       vscode.window.registerCustomEditorProvider(CaptureEditorProvider.viewType, provider, {
         supportsMultipleEditorsPerDocument: true,
@@ -16,7 +17,10 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     );
   }
 
-  private constructor(private readonly extensionUri: vscode.Uri) {}
+  private constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly editors: CaptureEditors,
+  ) {}
 
   openCustomDocument(uri: vscode.Uri): CaptureDocument {
     const workerPath = vscode.Uri.joinPath(this.extensionUri, 'dist', 'parseWorker.js').fsPath;
@@ -28,7 +32,7 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
   resolveCustomEditor(document: CaptureDocument, panel: vscode.WebviewPanel): void {
     panel.webview.options = { enableScripts: true, localResourceRoots: webviewResourceRoots(this.extensionUri) };
     panel.webview.html = captureEditorHtml(panel.webview, this.extensionUri);
-    // The session disposes itself with the panel.
-    new EditorSession(document, panel);
+    // The session disposes itself with the panel, and leaves the list of editors then.
+    this.editors.add(new EditorSession(document, panel));
   }
 }

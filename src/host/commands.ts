@@ -1,11 +1,32 @@
-/** The palette commands: open a capture from a file picker, or the bundled demo capture. */
+/**
+ * The palette commands: open a capture from a file picker or the bundled demo; and, for the active
+ * capture editor, switch direction, next/previous finding, reset zoom (posted to its webview), copy
+ * a finding as text (done here: the host has the clipboard), and reveal a flow or finding (the
+ * flows tree view's clicks).
+ */
 import * as vscode from 'vscode';
+import { findingText } from '../core/view/findingText';
+import type { CaptureView, EditorCommand, FindingRow } from '../protocol';
 import { CaptureEditorProvider } from './captureEditor';
+import type { CaptureEditors } from './captureEditors';
+import type { EditorSession } from './editorSession';
+import { type FlowsNode, REVEAL_COMMAND } from './flowsTree';
 
-export function registerCommands(context: vscode.ExtensionContext): void {
+/** Palette command id → the command its webview runs. */
+const EDITOR_COMMANDS: readonly [string, EditorCommand][] = [
+  ['tcpFlowLens.switchDirection', 'switchDirection'],
+  ['tcpFlowLens.nextFinding', 'nextFinding'],
+  ['tcpFlowLens.previousFinding', 'previousFinding'],
+  ['tcpFlowLens.resetZoom', 'resetZoom'],
+];
+
+export function registerCommands(context: vscode.ExtensionContext, editors: CaptureEditors): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('tcpFlowLens.openCapture', openCapture),
     vscode.commands.registerCommand('tcpFlowLens.openDemo', () => openWithLens(demoCaptureUri(context.extensionUri))),
+    ...EDITOR_COMMANDS.map(([id, command]) => vscode.commands.registerCommand(id, () => activeEditor(editors)?.command(command))),
+    vscode.commands.registerCommand('tcpFlowLens.copyFinding', (node?: FlowsNode) => copyFinding(editors, node)),
+    vscode.commands.registerCommand(REVEAL_COMMAND, (flowId: number, findingId?: number) => activeEditor(editors)?.reveal(flowId, findingId)),
   );
 }
 
@@ -26,4 +47,41 @@ async function openCapture(): Promise<void> {
 
 async function openWithLens(uri: vscode.Uri): Promise<void> {
   await vscode.commands.executeCommand('vscode.openWith', uri, CaptureEditorProvider.viewType);
+}
+
+function activeEditor(editors: CaptureEditors): EditorSession | undefined {
+  const session = editors.active;
+  if (!session) void vscode.window.showInformationMessage('Open a capture with TCP Flow Lens first.');
+  return session;
+}
+
+/**
+ * Copies a finding as one paragraph: the tree view's node when the command comes from its context
+ * menu, else the editor's selected finding, else the first finding of its selected flow (or of the
+ * capture). The webview gets the command too, to show that it was copied.
+ */
+async function copyFinding(editors: CaptureEditors, node?: FlowsNode): Promise<void> {
+  const session = activeEditor(editors);
+  if (!session) return;
+  const state = session.document.state;
+  if (state.kind !== 'ready') {
+    void vscode.window.showInformationMessage('The capture is still being read.');
+    return;
+  }
+  const finding = node?.kind === 'finding' ? node.finding : chosenFinding(state.view, session);
+  if (!finding) {
+    const where = session.selection.flowId === null ? 'This capture has' : 'The selected flow has';
+    void vscode.window.showInformationMessage(`${where} no findings to copy.`);
+    return;
+  }
+  await vscode.env.clipboard.writeText(findingText(state.view, finding));
+  session.command('copyFinding');
+  vscode.window.setStatusBarMessage(`Copied finding ${finding.id + 1} (${finding.kind.replaceAll('_', ' ')})`, 3000);
+}
+
+function chosenFinding(view: CaptureView, session: EditorSession): FindingRow | undefined {
+  const { flowId, findingId } = session.selection;
+  return (
+    view.findings.find((f) => f.id === findingId) ?? view.findings.find((f) => f.flowId === flowId) ?? (flowId === null ? view.findings[0] : undefined)
+  );
 }

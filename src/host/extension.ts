@@ -1,11 +1,16 @@
-/** Extension entry: the capture editor and the palette commands. Everything is disposed with the context. */
-import type * as vscode from 'vscode';
+/** Extension entry: the capture editor, the flows tree view and the palette commands. Everything is disposed with the context. */
+import * as vscode from 'vscode';
 import { CaptureEditorProvider } from './captureEditor';
+import { CaptureEditors } from './captureEditors';
 import { registerCommands } from './commands';
+import { FLOWS_VIEW_ID, FlowsTreeProvider } from './flowsTree';
 
 export function activate(context: vscode.ExtensionContext): void {
-  CaptureEditorProvider.register(context);
-  registerCommands(context);
+  const editors = new CaptureEditors();
+  const flows = new FlowsTreeProvider(editors);
+  context.subscriptions.push(editors, flows, vscode.window.createTreeView(FLOWS_VIEW_ID, { treeDataProvider: flows, showCollapseAll: true }));
+  CaptureEditorProvider.register(context, editors);
+  registerCommands(context, editors);
 }
 
 export function deactivate(): void {}
