@@ -68,12 +68,12 @@ export function drawOwedMarkers(ctx: CanvasRenderingContext2D, lane: Lane, x: Sc
   const font = `600 ${Math.round(theme.fontSize * 0.85)}px ${theme.fontFamily}`;
   ctx.font = font;
   ctx.textBaseline = 'middle';
-  let lastLabelEnd = -Infinity;
-  for (const st of stalls) {
-    if (!st.owed) continue;
-    const at = x(st.owed.moment);
+  const owed = stalls.filter((st) => st.owed).sort((a, b) => a.owed!.moment - b.owed!.moment);
+  owed.forEach((st, k) => {
+    const at = x(st.owed!.moment);
+    const nextAt = k + 1 < owed.length ? x(owed[k + 1].owed!.moment) : Infinity;
     const end = x(st.end);
-    if (end < GUTTER || at > GUTTER + lane.width) continue;
+    if (end < GUTTER || at > GUTTER + lane.width) return;
     const half = TRIANGLE * 0.6;
     // Triangle, apex down at the owed instant.
     ctx.fillStyle = theme.owed;
@@ -101,19 +101,20 @@ export function drawOwedMarkers(ctx: CanvasRenderingContext2D, lane: Lane, x: Sc
     ctx.lineTo(end, by + 5);
     ctx.stroke();
     // Label right of the triangle when there is room, so neighbouring episodes do not overprint.
-    const label = `update owed ${formatDuration(st.end - st.owed.moment)}`;
-    const w = ctx.measureText(label).width;
+    // The label goes right of the triangle, in full or short, only where it ends before the next triangle.
     const lx = at + half + 4;
-    if (lx > lastLabelEnd + 6 && lx + w < GUTTER + lane.width) {
+    const room = Math.min(nextAt - half - 6, GUTTER + lane.width) - lx;
+    const label = [`update owed ${formatDuration(st.end - st.owed!.moment)}`, 'update owed'].find((text) => ctx.measureText(text).width <= room);
+    if (label) {
+      const w = ctx.measureText(label).width;
       ctx.fillStyle = theme.background;
       ctx.globalAlpha = 0.85;
       ctx.fillRect(lx - 2, 1, w + 4, TRIANGLE + 2);
       ctx.globalAlpha = 1;
       ctx.fillStyle = theme.owed;
       ctx.fillText(label, lx, 2 + TRIANGLE / 2 + 0.5);
-      lastLabelEnd = lx + w;
     }
-  }
+  });
   ctx.restore();
 }
 

