@@ -45,7 +45,7 @@ const KNOWN_DIFFERENCES: Record<string, KnownDifference> = {
   },
   'zeek__smtp.pcap': {
     reason:
-      "frames 26, 28, 29 and 30 are ICMP 'fragmentation needed' errors quoting the flow's TCP header: tshark puts them in tcp.stream but not in its conversation table; we do not count them as segments (issue #7 attaches them as findings)",
+      "frames 26, 28, 29 and 30 are ICMP 'fragmentation needed' errors quoting the flow's TCP header: tshark puts them in tcp.stream but not in its conversation table; we do not count them as segments but file them with the flow as icmp_error findings (asserted below)",
     tcpPackets: 118,
     streams: { 0: { frames_b_to_a: 25 } },
   },
@@ -178,4 +178,44 @@ if (!corpusAvailable()) {
       comparePackets(ingest, oracle, known);
     });
   }
+
+  test("zeek__smtp.pcap: the four ICMP 'fragmentation needed' errors are findings of flow 0 with their next-hop MTU", async () => {
+    const entry = entries.find((e) => e.capture.endsWith('/zeek__smtp.pcap'));
+    assert.ok(entry);
+    const ingest = new CaptureIngest();
+    const summary = summarizeCapture(entry.capture, await readCaptureFile(entry.capture, ingest), ingest);
+    const icmp = summary.flows.flatMap((f) => f.findings.filter((x) => x.kind === 'icmp_error' || x.kind === 'pmtu_black_hole').map((x) => ({ flow: f.id, ...x })));
+    // Each quotes one of the four 1460-byte segments of frames 22-25; the sender then sends 1452 bytes (1492 - 40): no black hole.
+    assert.deepEqual(
+      icmp.map((x) => [x.flow, x.kind, x.frames, x.severity, x.icmp?.type, x.icmp?.code, x.icmp?.mtu, x.icmp?.from]),
+      [
+        [0, 'icmp_error', [26, 22], 'warning', 3, 4, 1492, '192.168.1.1'],
+        [0, 'icmp_error', [28, 23], 'warning', 3, 4, 1492, '192.168.1.1'],
+        [0, 'icmp_error', [29, 24], 'warning', 3, 4, 1492, '192.168.1.1'],
+        [0, 'icmp_error', [30, 25], 'warning', 3, 4, 1492, '192.168.1.1'],
+      ],
+    );
+    assert.equal(icmp[0].time.toFixed(6), '3.203055');
+    assert.equal(
+      icmp[0].message,
+      "ICMP destination unreachable (fragmentation needed) from 192.168.1.1 at frame 26: the 1500-byte packet carrying the segment at seq 151 (frame 22) from 10.10.1.4:1470 does not fit the next hop's MTU of 1492; segments from 10.10.1.4:1470 must carry at most 1452 bytes (RFC 1191 path MTU discovery).",
+    );
+  });
+
+  test('tunnel captures name their encapsulation on every flow', async () => {
+    const expectedEncapsulation: Record<string, string> = {
+      'zeek__erspan.pcap': 'GRE',
+      'libpcap__geneve.pcap': 'Geneve',
+      'zeek__pppoe-over-qinq.pcap': 'PPPoE',
+      'libpcap__AH-IPcomp-IPv6.pcap': 'IPComp/6in6',
+    };
+    for (const [name, encapsulation] of Object.entries(expectedEncapsulation)) {
+      const entry = entries.find((e) => e.capture.endsWith(`/${name}`));
+      assert.ok(entry, name);
+      const ingest = new CaptureIngest();
+      const summary = summarizeCapture(entry.capture, await readCaptureFile(entry.capture, ingest), ingest);
+      assert.ok(summary.flows.length > 0, name);
+      for (const f of summary.flows) assert.equal(f.encapsulation, encapsulation, `${name} flow ${f.id}`);
+    }
+  });
 }

@@ -1,6 +1,11 @@
-/** ICMP and ICMPv6 errors quoting a TCP segment: decoded, filed with the flow they quote, never counted as its segments. */
+/**
+ * ICMP and ICMPv6 errors quoting a TCP segment: decoded, filed with the flow they quote, never counted
+ * as its segments, reported as findings; and path-MTU black holes.
+ */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { analyzeFlow } from '../../src/core/analysis/analyze';
+import type { Finding } from '../../src/core/analysis/findings';
 import { CaptureIngest } from '../../src/core/ingest';
 import { ethernetFrame, frame, ipv4Packet, ipv6Packet, tcpPacket, writePcap, type Frame } from '../support/capture-writer';
 import { readBack } from '../support/read-back';
@@ -90,5 +95,77 @@ describe('ICMP errors quoting a TCP segment', () => {
     const short = ipv4Packet({ src: ROUTER, dst: '10.0.0.1', protocol: IPPROTO_TUNNEL.ICMP, payload: icmpError({ type: 3, code: 1, quoteLength: 24 }, packets[3]) });
     const sink = ingest(at([...packets, fromRouter(3, 1, stranger), fromRouter(3, 3, dns), echo, short]));
     assert.deepEqual([sink.icmpErrors, sink.icmpErrorsFiled, sink.skipped.notTcp, sink.flows.flows[0].icmpErrors.length], [1, 0, 4, 0]);
+  });
+});
+
+/** A client that gets small replies through but not the server's full-size segment, sent at `times` (seconds). */
+function blackHole(times: number[], resentLen = 1460): Frame[] {
+  const s = (spec: Parameters<typeof tcpPacket>[0], t: number) => frame(ethernetFrame(tcpPacket(spec)), t);
+  return [
+    s({ src: CLIENT, dst: SERVER, seq: 100, flags: 'S', options: { mss: 1460 } }, 0),
+    s({ src: SERVER, dst: CLIENT, seq: 900, ack: 101, flags: 'SA', options: { mss: 1460 } }, 0.01),
+    s({ src: CLIENT, dst: SERVER, seq: 101, ack: 901, flags: 'PA', len: 50 }, 0.02),
+    s({ src: SERVER, dst: CLIENT, seq: 901, ack: 151, flags: 'PA', len: 100 }, 0.03),
+    s({ src: CLIENT, dst: SERVER, seq: 151, ack: 1001, flags: 'A' }, 0.04),
+    ...times.map((t, k) => s({ src: SERVER, dst: CLIENT, seq: 1001, ack: 151, flags: 'PA', len: k === 0 ? 1460 : resentLen }, t)),
+  ];
+}
+
+describe('ICMP and path-MTU findings', () => {
+  const findings = (sink: CaptureIngest, flow = 0) => analyzeFlow(sink.flows.flows[flow]).findings;
+  const kinds = (fs: Finding[]) => fs.map((f) => [f.kind, f.frames]);
+
+  it("reports 'fragmentation needed' with the MTU, the quoted segment and what fits", () => {
+    const packets = connection(CLIENT, SERVER, 1460);
+    const [finding] = findings(ingest(at([...packets, fromRouter(3, 4, packets[3], 1400)])));
+    assert.deepEqual(finding, {
+      kind: 'icmp_error',
+      flow: 0,
+      time: 0.004,
+      frames: [5, 4],
+      severity: 'warning',
+      message: `ICMP destination unreachable (fragmentation needed) from ${ROUTER} at frame 5: the 1500-byte packet carrying the segment at seq 1 (frame 4) from ${CLIENT} does not fit the next hop's MTU of 1400; segments from ${CLIENT} must carry at most 1360 bytes (RFC 1191 path MTU discovery).`,
+      icmp: { version: 4, type: 3, code: 4, mtu: 1400, from: ROUTER, segmentFrame: 4 },
+    });
+  });
+
+  it('names ICMPv6 errors and their codes', () => {
+    const packets = connection(CLIENT6, SERVER6, 100);
+    const messages = findings(ingest(at([...packets, fromRouter(1, 4, packets[3]), fromRouter(3, 0, packets[3])]))).map((f) => [f.severity, f.message]);
+    assert.deepEqual(messages, [
+      ['error', `ICMPv6 destination unreachable (port unreachable) from ${ROUTER6} at frame 5 about the segment at seq 1 (frame 4) from ${CLIENT6}.`],
+      ['warning', `ICMPv6 time exceeded (hop limit exceeded in transit) from ${ROUTER6} at frame 6 about the segment at seq 1 (frame 4) from ${CLIENT6}.`],
+    ]);
+  });
+
+  it('finds a black hole: a full-size segment resent on its timer, never acknowledged, while 100 bytes got through', () => {
+    const got = findings(ingest(blackHole([0.05, 0.3, 0.75, 1.65])));
+    assert.deepEqual(kinds(got), [['pmtu_black_hole', [6, 7, 8, 9]]]);
+    assert.equal(
+      got[0].message,
+      `${SERVER} sent the 1460-byte segment at seq 101 4 times (frames 6, 7, 8, 9) while segments of up to 100 bytes got through: a path-MTU black hole — a link drops packets this large and the ICMP error that should say so never reaches the sender (RFC 2923 §2.1). Clamp the MSS, lower the MTU, or enable packetization-layer PMTU discovery (RFC 4821).`,
+    );
+  });
+
+  it('needs two timed retransmissions: one is ordinary loss, and copies of one packet are a capture artefact', () => {
+    assert.deepEqual(kinds(findings(ingest(blackHole([0.05, 0.3])))), []);
+    assert.deepEqual(kinds(findings(ingest(blackHole([0.05, 0.05, 0.05, 0.05])))), []);
+  });
+
+  it('finds a black hole when the sender keeps resending segments too large for the MTU an ICMP error reported', () => {
+    const frames = blackHole([0.05, 0.3, 0.75]);
+    const icmp = frame(ethernetFrame(fromRouter(3, 4, tcpPacket({ src: SERVER, dst: CLIENT, seq: 1001, ack: 151, flags: 'PA', len: 1460 }), 1400)), 0.06);
+    const got = findings(ingest([...frames.slice(0, 6), icmp, ...frames.slice(6)]));
+    assert.deepEqual(kinds(got), [
+      ['icmp_error', [7, 6]],
+      ['pmtu_black_hole', [7, 8, 9]],
+    ]);
+    assert.match(got[1].message, /^10\.0\.0\.254 reported a next-hop MTU of 1400 at frame 7, yet 192\.0\.2\.80:443 kept retransmitting segments of more than 1360 bytes \(frames 8, 9\)/);
+  });
+
+  it('finds none when the sender lowers its segment size after the error, as PMTU discovery should', () => {
+    const frames = blackHole([0.05, 0.3, 0.75], 1360);
+    const icmp = frame(ethernetFrame(fromRouter(3, 4, tcpPacket({ src: SERVER, dst: CLIENT, seq: 1001, ack: 151, flags: 'PA', len: 1460 }), 1400)), 0.06);
+    assert.deepEqual(kinds(findings(ingest([...frames.slice(0, 6), icmp, ...frames.slice(6)]))), [['icmp_error', [7, 6]]]);
   });
 });

@@ -4,7 +4,7 @@ import { FLAG_NAMES } from './flags';
 import { inferWindowScale, type InferredScale } from './scaleInference';
 import { SequenceAnalyzer } from './sequence';
 import type { SsSample } from '../trace/ss';
-import { emptyQueueFindings, outOfWindowFindings, scaledSynFindings, stallFindings, type Finding } from './findings';
+import { emptyQueueFindings, icmpFindings, outOfWindowFindings, pmtuBlackHoleFindings, scaledSynFindings, stallFindings, type Finding } from './findings';
 import { chargeQueueLag, queueEvidence, type QueueEvidence } from './queueOwed';
 import { inferRecvQ, measuredRecvQ, type RecvQSeries } from './recvq';
 import { findStalls, flowRtt, type StallEpisode } from './stalls';
@@ -92,6 +92,8 @@ export function analyzeFlow(flow: Flow, context: AnalysisContext = {}, analyzer 
     ...stallFindings(flow, stalls),
     ...emptyQueueFindings(flow, stalls, measured),
     ...outOfWindowFindings(flow, out, bytes, known),
+    ...icmpFindings(flow),
+    ...pmtuBlackHoleFindings(flow, out),
   ].sort((x, y) => x.time - y.time);
   return {
     analyzer,

@@ -1,11 +1,24 @@
 import { TcpFlag, TcpOpt } from '../decode/segment';
-import type { Flow } from '../flows/flow';
+import type { Flow, IcmpErrorRecord } from '../flows/flow';
 import type { AnalysisColumns } from './columns';
 import { Flag } from './flags';
 import type { RecvQSeries } from './recvq';
 import type { StallEpisode } from './stalls';
 
-export type FindingKind = 'window_update_owed' | 'stall' | 'out_of_window' | 'scaled_syn_window' | 'window_closed_empty_queue';
+export type FindingKind = 'window_update_owed' | 'stall' | 'out_of_window' | 'scaled_syn_window' | 'window_closed_empty_queue' | 'icmp_error' | 'pmtu_black_hole';
+
+/** What an ICMP or ICMPv6 error said, on `icmp_error` findings. */
+export interface IcmpDetails {
+  version: 4 | 6;
+  type: number;
+  code: number;
+  /** Next-hop MTU ('fragmentation needed', 'packet too big'), or null when the error carries none. */
+  mtu: number | null;
+  /** The router or host that sent it. */
+  from: string;
+  /** The frame that sent the quoted segment, or null when it is not in the capture. */
+  segmentFrame: number | null;
+}
 
 /** Something worth a line in a bug report, with the packets that show it. */
 export interface Finding {
@@ -17,6 +30,8 @@ export interface Finding {
   severity: 'error' | 'warning' | 'info';
   /** One sentence a user can paste into a bug report. */
   message: string;
+  /** On `icmp_error` findings: what the error said. */
+  icmp?: IcmpDetails;
 }
 
 const side = (flow: Flow, s: 0 | 1) => (s === 0 ? flow.a : flow.b);
@@ -194,4 +209,173 @@ function indexOfFrame(flow: Flow, frame: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** RFC 792 / RFC 4443 names of the errors that quote a datagram, by version:type, and of their codes. */
+const ICMP_ERRORS: Record<string, [string, string[]]> = {
+  '4:3': ['destination unreachable', ['network unreachable', 'host unreachable', 'protocol unreachable', 'port unreachable', 'fragmentation needed', 'source route failed', 'destination network unknown', 'destination host unknown', 'source host isolated', 'network administratively prohibited', 'host administratively prohibited', 'network unreachable for TOS', 'host unreachable for TOS', 'communication administratively prohibited']],
+  '4:4': ['source quench', []],
+  '4:5': ['redirect', []],
+  '4:11': ['time exceeded', ['TTL exceeded in transit', 'fragment reassembly time exceeded']],
+  '4:12': ['parameter problem', []],
+  '6:1': ['destination unreachable', ['no route to destination', 'communication administratively prohibited', 'beyond scope of source address', 'address unreachable', 'port unreachable', 'source address failed ingress/egress policy', 'reject route to destination']],
+  '6:2': ['packet too big', []],
+  '6:3': ['time exceeded', ['hop limit exceeded in transit', 'fragment reassembly time exceeded']],
+  '6:4': ['parameter problem', []],
+};
+
+/** 'ICMP destination unreachable (fragmentation needed)', 'ICMPv6 packet too big'. */
+function icmpName(e: IcmpErrorRecord): string {
+  const [name, codes] = ICMP_ERRORS[`${e.version}:${e.type}`] ?? [`type ${e.type}`, []];
+  const code = codes.length ? ` (${codes[e.code] ?? `code ${e.code}`})` : '';
+  return `ICMP${e.version === 6 ? 'v6' : ''} ${name}${code}`;
+}
+
+/** 'fragmentation needed' or 'packet too big': the path MTU is smaller than the datagram (RFC 1191, RFC 8201). */
+const isPmtuError = (e: IcmpErrorRecord) => (e.version === 4 ? e.type === 3 && e.code === 4 : e.type === 2);
+
+/** The last packet before `frame` in direction `dir` with sequence number `seq`, or -1. */
+function quotedSegment(flow: Flow, e: IcmpErrorRecord): number {
+  const p = flow.packets;
+  for (let i = indexOfFrame(flow, e.frame); i >= 0; i--) if (p.frame[i] < e.frame && p.dir[i] === e.dir && p.seq[i] === e.seq) return i;
+  return -1;
+}
+
+/** Segment bytes that fit the error's MTU: the MTU less the quoted datagram's headers, or null when unknown. */
+function fittingPayload(flow: Flow, e: IcmpErrorRecord, segment: number): number | null {
+  if (e.mtu === null || segment < 0 || !isPmtuError(e)) return null;
+  return Math.max(0, e.mtu - (e.datagramLength - flow.packets.len[segment]));
+}
+
+/** One finding per ICMP error that quotes a segment of the flow (RFC 792, RFC 4443). */
+export function icmpFindings(flow: Flow): Finding[] {
+  return flow.icmpErrors.map((e) => {
+    const segment = quotedSegment(flow, e);
+    const sender = side(flow, e.dir);
+    const seq = (e.seq - flow.baseSeq[e.dir]) >>> 0;
+    const which = segment >= 0 ? `the segment at seq ${seq} (frame ${flow.packets.frame[segment]})` : `a segment at seq ${seq} (not captured)`;
+    const pmtu = isPmtuError(e);
+    let message = `${icmpName(e)} from ${e.reporter} at frame ${e.frame} about ${which} from ${sender}`;
+    if (pmtu) {
+      const fits = fittingPayload(flow, e, segment);
+      message = `${icmpName(e)} from ${e.reporter} at frame ${e.frame}: the ${e.datagramLength}-byte packet carrying ${which} from ${sender} does not fit the next hop's MTU of ${e.mtu ?? 'unknown size'}`;
+      if (fits !== null) message += `; segments from ${sender} must carry at most ${fits} bytes`;
+      message += e.version === 4 ? ' (RFC 1191 path MTU discovery).' : ' (RFC 8201 path MTU discovery).';
+    } else {
+      message += '.';
+    }
+    const unreachable = (e.version === 4 && e.type === 3) || (e.version === 6 && e.type === 1);
+    return {
+      kind: 'icmp_error',
+      flow: flow.id,
+      time: e.time,
+      frames: segment >= 0 ? [e.frame, flow.packets.frame[segment]] : [e.frame],
+      severity: pmtu ? 'warning' : unreachable ? 'error' : e.type === 11 || e.type === 3 ? 'warning' : 'info',
+      message,
+      icmp: { version: e.version, type: e.type, code: e.code, mtu: e.mtu, from: e.reporter, segmentFrame: segment >= 0 ? flow.packets.frame[segment] : null },
+    };
+  });
+}
+
+/** Segments up to this long fit every IPv4 path (576-byte datagrams, RFC 879) and every IPv6 path (1280 bytes, RFC 8200 §5). */
+const ALWAYS_FITS = { 4: 536, 6: 1220 } as const;
+const RETRANSMITTED = Flag.RETRANSMISSION | Flag.FAST_RETRANSMISSION;
+/** Sends of one segment closer than this are one packet captured twice, not a retransmission timer firing. */
+const MIN_RESEND_GAP = 0.01;
+
+/**
+ * A path-MTU black hole (RFC 2923 §2.1): a large segment sent again and again, never acknowledged,
+ * while smaller ones get through; or segments still too large for the MTU an ICMP error reported,
+ * retransmitted after it. At most one finding per direction.
+ */
+export function pmtuBlackHoleFindings(flow: Flow, out: AnalysisColumns): Finding[] {
+  const found: Finding[] = [];
+  for (const d of [0, 1] as const) {
+    const finding = afterIcmpError(flow, out, d) ?? repeatedLargeSegment(flow, out, d);
+    if (finding) found.push(finding);
+  }
+  return found;
+}
+
+/** Retransmissions in direction `d` from packet `from` on, longer than `minLen`, each at least MIN_RESEND_GAP after the previous send kept (`last`: seconds). */
+function spacedRetransmissions(flow: Flow, out: AnalysisColumns, d: 0 | 1, from: number, minLen: number, last: number, seq?: number): number[] {
+  const p = flow.packets;
+  const kept: number[] = [];
+  for (let i = from; i < p.length; i++) {
+    if (p.dir[i] !== d || p.len[i] <= minLen || !(out.flags[i] & RETRANSMITTED) || (seq !== undefined && p.seq[i] !== seq)) continue;
+    if (p.time[i] - last < MIN_RESEND_GAP) continue;
+    kept.push(i);
+    last = p.time[i];
+  }
+  return kept;
+}
+
+/** Segments retransmitted after a 'fragmentation needed' / 'packet too big' that still do not fit its MTU. */
+function afterIcmpError(flow: Flow, out: AnalysisColumns, d: 0 | 1): Finding | undefined {
+  const p = flow.packets;
+  for (const e of flow.icmpErrors) {
+    const fits = e.dir === d ? fittingPayload(flow, e, quotedSegment(flow, e)) : null;
+    if (fits === null) continue;
+    let from = indexOfFrame(flow, e.frame);
+    if (from < p.length && p.frame[from] < e.frame) from++;
+    const resent = spacedRetransmissions(flow, out, d, from, fits, -Infinity);
+    if (resent.length < 2) continue;
+    const frames = resent.map((i) => p.frame[i]);
+    return {
+      kind: 'pmtu_black_hole',
+      flow: flow.id,
+      time: p.time[resent[0]],
+      frames: [e.frame, ...frames],
+      severity: 'error',
+      message: `${e.reporter} reported a next-hop MTU of ${e.mtu} at frame ${e.frame}, yet ${side(flow, d)} kept retransmitting segments of more than ${fits} bytes (frames ${frames.join(', ')}): the error does not reach its TCP or is ignored — a path-MTU black hole (RFC 2923 §2.1).`,
+    };
+  }
+  return undefined;
+}
+
+/** The first large segment retransmitted twice or more, unacknowledged meanwhile, while every segment that got through (sent once, acknowledged) was smaller. */
+function repeatedLargeSegment(flow: Flow, out: AnalysisColumns, d: 0 | 1): Finding | undefined {
+  const p = flow.packets;
+  const large = ALWAYS_FITS[flow.ipVersion];
+  const resentSeqs = new Set<number>();
+  let acked = -1;
+  for (let i = 0; i < p.length; i++) {
+    if (p.dir[i] !== d && p.tcpFlags[i] & TcpFlag.ACK && (acked < 0 || ((p.ack[i] - acked) | 0) > 0)) acked = p.ack[i];
+    if (p.dir[i] === d && p.len[i] > 0 && out.flags[i] & RETRANSMITTED) resentSeqs.add(p.seq[i]);
+  }
+  let through = 0;
+  for (let i = 0; i < p.length; i++) {
+    if (p.dir[i] !== d || p.len[i] === 0 || resentSeqs.has(p.seq[i])) continue;
+    if (acked >= 0 && ((acked - ((p.seq[i] + p.len[i]) >>> 0)) | 0) >= 0) through = Math.max(through, p.len[i]);
+  }
+  if (through === 0) return undefined;
+  // Candidates: the first retransmission of each segment larger than any that got through (few, if any).
+  const candidates = new Map<number, number>();
+  for (let i = 0; i < p.length && candidates.size < 16; i++) {
+    if (p.dir[i] === d && p.len[i] > Math.max(large, through) && out.flags[i] & RETRANSMITTED && !candidates.has(p.seq[i])) candidates.set(p.seq[i], i);
+  }
+  for (const [seq, retransmission] of candidates) {
+    let original = retransmission - 1;
+    while (original >= 0 && !(p.dir[original] === d && p.seq[original] === seq && p.len[original] > 0)) original--;
+    if (original < 0 || p.len[original] !== p.len[retransmission]) continue;
+    const resent = spacedRetransmissions(flow, out, d, original + 1, p.len[original] - 1, p.time[original], seq).filter((i) => p.len[i] === p.len[original]);
+    if (resent.length < 2 || ackedBetween(flow, d, (seq + p.len[original]) >>> 0, original, resent[resent.length - 1])) continue;
+    const frames = [original, ...resent].map((i) => p.frame[i]);
+    return {
+      kind: 'pmtu_black_hole',
+      flow: flow.id,
+      time: p.time[resent[0]],
+      frames,
+      severity: 'error',
+      message: `${side(flow, d)} sent the ${p.len[original]}-byte segment at seq ${(seq - flow.baseSeq[d]) >>> 0} ${frames.length} times (frames ${frames.join(', ')}) while segments of up to ${through} bytes got through: a path-MTU black hole — a link drops packets this large and the ICMP error that should say so never reaches the sender (RFC 2923 §2.1). Clamp the MSS, lower the MTU, or enable packetization-layer PMTU discovery (RFC 4821).`,
+    };
+  }
+  return undefined;
+}
+
+/** Whether the peer acknowledged up to `end` between packets `from` and `to`. */
+function ackedBetween(flow: Flow, d: 0 | 1, end: number, from: number, to: number): boolean {
+  const p = flow.packets;
+  for (let i = from; i < to; i++) if (p.dir[i] !== d && p.tcpFlags[i] & TcpFlag.ACK && ((p.ack[i] - end) | 0) >= 0) return true;
+  return false;
 }
