@@ -17,6 +17,8 @@ const ACK = TcpFlag.ACK;
 const RST = TcpFlag.RST;
 const SYN_FIN = TcpFlag.SYN | TcpFlag.FIN;
 const SYN_RST = TcpFlag.SYN | TcpFlag.RST;
+const SACK = TcpOpt.SACK;
+const rel = relativeSeq;
 /** Segments sent into a closed window on purpose: probes, not out-of-window data (as findings.ts). */
 const PROBES = Flag.PERSIST_PROBE | Flag.ZERO_WINDOW_PROBE | Flag.KEEP_ALIVE;
 
@@ -67,19 +69,24 @@ export function laneIndex(flow: Flow, analysis: FlowAnalysis, sender: 0 | 1): La
 }
 
 function buildIndex(flow: Flow, analysis: FlowAnalysis, sender: 0 | 1, n: number): LaneIndex {
-  const { time, dir, tcpFlags, len: lens, seq: seqs, ack: acksRaw, winRaw, frame, opts } = flow.packets;
+  const { time, dir, tcpFlags, len: lens, seq: seqs, ack: acksRaw, winRaw, frame, opts, sackCount } = flow.packets;
   const { flags: aflags, win: calcWin, bytesInFlight } = analysis.analyzer.out;
   const receiver = (1 - sender) as 0 | 1;
   const base = sequenceBase(analysis, sender);
   const reading = windowReading(analysis, receiver);
   const factor = reading.inferredShift >= 0 ? 2 ** reading.inferredShift : 0;
   const scaleKnown = reading.source !== 'unknown';
-  const segments = new LaneBuilder();
-  const acks = new LaneBuilder();
-  const windows = new LaneBuilder();
-  const inFlight = new LaneBuilder();
+  const count = countLanes(flow, analysis, sender, n);
+  const segments = lane(count.segments, true);
+  const acks = lane(count.acks, true);
+  const windows = lane(count.windows, false);
+  const inFlight = lane(count.inFlight, false);
   const sacks = new Growable(Int32Array);
   const markers = new MarkerList();
+  let nSeg = 0;
+  let nAck = 0;
+  let nWin = 0;
+  let nBif = 0;
   let edge = -1; // the receiver's right edge (absolute ack + window), -1 before its first ACK
   let seqMax = 0;
   let windowMax = 0;
@@ -88,13 +95,18 @@ function buildIndex(flow: Flow, analysis: FlowAnalysis, sender: 0 | 1, n: number
     const af = aflags[i];
     if (dir[i] === sender) {
       const len = lens[i];
-      const seq = relativeSeq(seqs[i], base);
+      const seq = rel(seqs[i], base);
       if (len > 0 || flags & SYN_FIN) {
         const end = seq + len + (flags & SYN_FIN ? 1 : 0);
-        segments.push(i, seq, end);
+        segments.index[nSeg] = i;
+        segments.v0[nSeg] = seq;
+        segments.v1[nSeg++] = end;
         if (end > seqMax) seqMax = end;
       }
-      if (bytesInFlight[i] !== BIF_UNSET) inFlight.push(i, bytesInFlight[i]);
+      if (bytesInFlight[i] !== BIF_UNSET) {
+        inFlight.index[nBif] = i;
+        inFlight.v0[nBif++] = bytesInFlight[i];
+      }
       // Data beyond the receiver's right edge (ack + window) that is not a probe: it must be dropped (findings.ts).
       const outOfWindow = len > 0 && edge >= 0 && scaleKnown && !(flags & SYN_RST) && !(af & PROBES) && ((((seqs[i] + len) >>> 0) - edge) | 0) > 0;
       if (af || outOfWindow) markers.sender(i, time[i], seq, frame[i], af, outOfWindow);
@@ -103,13 +115,16 @@ function buildIndex(flow: Flow, analysis: FlowAnalysis, sender: 0 | 1, n: number
     const win = factor && !(flags & SYN) ? winRaw[i] * factor : calcWin[i];
     if (!(flags & SYN) && flags & ACK) edge = (acksRaw[i] + win) >>> 0;
     if (flags & RST) continue; // a reset's window and ACK say nothing about flow control
-    windows.push(i, win);
+    windows.index[nWin] = i;
+    windows.v0[nWin++] = win;
     if (win > windowMax) windowMax = win;
     if (!(flags & ACK)) continue;
-    const ack = relativeSeq(acksRaw[i], base);
-    acks.push(i, ack, ack + win);
+    const ack = rel(acksRaw[i], base);
+    acks.index[nAck] = i;
+    acks.v0[nAck] = ack;
+    acks.v1[nAck++] = ack + win;
     if (ack + win > seqMax) seqMax = ack + win;
-    if (opts[i] & TcpOpt.SACK && flow.packets.sackCount[i] > 0) sacks.push(i);
+    if (opts[i] & SACK && sackCount[i] > 0) sacks.push(i);
     if (af) markers.receiver(i, time[i], ack, win, frame[i], af);
   }
   let recvQMax = 0;
@@ -119,10 +134,10 @@ function buildIndex(flow: Flow, analysis: FlowAnalysis, sender: 0 | 1, n: number
     sender,
     base,
     reading,
-    segments: segments.done(),
-    acks: acks.done(),
-    windows: windows.done(),
-    inFlight: inFlight.done(),
+    segments,
+    acks,
+    windows,
+    inFlight,
     sacks: sacks.done(),
     markers: markers.done(),
     threshold: stallThreshold(flow, analysis, receiver),
@@ -130,25 +145,30 @@ function buildIndex(flow: Flow, analysis: FlowAnalysis, sender: 0 | 1, n: number
   };
 }
 
-class LaneBuilder {
-  private readonly index = new Growable(Int32Array);
-  private readonly v0 = new Growable(Float64Array);
-  private readonly v1 = new Growable(Float64Array);
-  private twoValued = false;
-
-  push(i: number, v0: number, v1?: number): void {
-    this.index.push(i);
-    this.v0.push(v0);
-    if (v1 !== undefined) {
-      this.twoValued = true;
-      this.v1.push(v1);
+/** How many packets each lane takes (a first pass, so the lanes are allocated once, at their size). */
+function countLanes(flow: Flow, analysis: FlowAnalysis, sender: 0 | 1, n: number): { segments: number; acks: number; windows: number; inFlight: number } {
+  const { dir, tcpFlags, len } = flow.packets;
+  const bytesInFlight = analysis.analyzer.out.bytesInFlight;
+  let segments = 0;
+  let acks = 0;
+  let windows = 0;
+  let inFlight = 0;
+  for (let i = 0; i < n; i++) {
+    const flags = tcpFlags[i];
+    if (dir[i] === sender) {
+      if (len[i] > 0 || flags & SYN_FIN) segments++;
+      if (bytesInFlight[i] !== BIF_UNSET) inFlight++;
+    } else if (!(flags & RST)) {
+      windows++;
+      if (flags & ACK) acks++;
     }
   }
+  return { segments, acks, windows, inFlight };
+}
 
-  done(): Lane {
-    const v0 = this.v0.done();
-    return { index: this.index.done(), v0, v1: this.twoValued ? this.v1.done() : v0 };
-  }
+function lane(size: number, twoValued: boolean): Lane {
+  const v0 = new Float64Array(size);
+  return { index: new Int32Array(size), v0, v1: twoValued ? new Float64Array(size) : v0 };
 }
 
 /** Markers in packet order; a packet with several marks gets one marker per kind. */
