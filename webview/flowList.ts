@@ -92,6 +92,8 @@ export class FlowList {
     this.title.textContent = n === this.all.length ? `TCP flows (${n.toLocaleString('en-US')})` : `TCP flows (${n.toLocaleString('en-US')} of ${this.all.length.toLocaleString('en-US')})`;
     this.grid.setAttribute('aria-rowcount', String(n + 1));
     this.spacer.style.height = `${n * ROW_HEIGHT}px`;
+    // A short list takes only the room its rows need (the CSS height, or the user's resize, is the most).
+    this.viewport.style.maxHeight = `${Math.max(3, n + 1) * ROW_HEIGHT + 4}px`;
     this.empty.hidden = n > 0 || this.all.length === 0;
     this.render();
   }

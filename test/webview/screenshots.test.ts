@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type Session, startSession } from './harness/browser';
-import { availableFixtures, captureOf, loadFixture, reopenWithState, settled } from './harness/probe';
+import { availableFixtures, captureOf, loadFixture, mostOwedFlowId, settled } from './harness/probe';
 
 const OUT = join(__dirname, '../../test-results');
 /** The README's story 1 when its recording is there, else the synthetic NAT-bug flow. */
@@ -32,18 +32,16 @@ for (const [theme, scale] of [
   ['high-contrast', 1],
 ] as const) {
   test(`screenshot: ${theme} at ${scale * 100} %`, async () => {
-    const page = await session.open({ fixture: FIXTURE, theme, width: 1400, height: 860, scale });
+    // Zoomed to the first three stalls of the most-owed flow, as after a couple of presses of +: bars, probes and brackets apart.
+    const view = captureOf(loadFixture(FIXTURE));
+    const flowId = mostOwedFlowId(view);
+    const stalls = view.stalls.filter((s) => s.flowId === flowId).sort((a, b) => a.start - b.start);
+    const last = stalls[Math.min(stalls.length, 3) - 1];
+    const pad = last ? (last.end - stalls[0].start) * 0.08 : 0;
+    const state = last ? { selectedFlowId: flowId, view: { t0: stalls[0].start - pad, t1: last.end + pad } } : undefined;
+    const page = await session.open({ fixture: FIXTURE, theme, width: 1400, height: 860, scale, state });
     try {
       await settled(page);
-      // Zoomed to the first few stalls of the flow shown, as after a couple of presses of +: bars, probes and brackets apart.
-      const view = captureOf(loadFixture(FIXTURE));
-      const flowId = Number(await page.locator('.flow-spacer [aria-selected="true"]').getAttribute('data-flow-id'));
-      const stalls = view.stalls.filter((s) => s.flowId === flowId).sort((a, b) => a.start - b.start);
-      if (stalls.length > 0) {
-        const last = stalls[Math.min(stalls.length, 3) - 1];
-        const pad = (last.end - stalls[0].start) * 0.08;
-        await reopenWithState(page, { selectedFlowId: flowId, view: { t0: stalls[0].start - pad, t1: last.end + pad } });
-      }
       await page.mouse.move(1, 1);
       const path = join(OUT, `screenshot-${FIXTURE}-${theme}@${scale}x.png`);
       await page.screenshot({ path });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { type Session, startSession } from './harness/browser';
-import { MARKER_STRIP_PROBE_Y, STALL_ALPHA } from './harness/expect';
+import { MARKER_STRIP_PROBE_Y, SHADING_PROBE_ROWS, STALL_ALPHA } from './harness/expect';
 import { availableFixtures, blend, captureOf, drawnResult, geometry, loadFixture, loneSegments, mostOwedFlowId, near, pixels, reopenWithState, settled, stallsShown, themeColour, xOf } from './harness/probe';
 
 let session: Session;
@@ -31,6 +31,16 @@ for (const name of availableFixtures()) {
     });
     after(async () => page?.context().close());
 
+    test('one row per flow with data-flow-id; the flow with the most owed time is selected', async () => {
+      assert.equal(await page.locator('.flow-grid').getAttribute('aria-rowcount'), String(view.flows.length + 1));
+      const rows = await page.locator('.flow-spacer [data-flow-id]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.flowId));
+      assert.equal(new Set(rows).size, rows.length, 'a flow has two rows');
+      assert.ok(rows.length >= Math.min(view.flows.length, 5), `only ${rows.length} rows rendered`);
+      const selected = page.locator('.flow-spacer [aria-selected="true"]');
+      assert.equal(await selected.count(), 1);
+      assert.equal(await selected.getAttribute('data-flow-id'), String(flowId));
+    });
+
     test('stall episodes are shaded across all three lanes, from their start to their end', async () => {
       const g = await geometry(page);
       const stalls = stallsShown(view, flowId, g.direction).filter((s) => xOf(g, s.end) - xOf(g, s.start) >= 10);
@@ -38,23 +48,22 @@ for (const name of availableFixtures()) {
       const bg = themeColour('dark', 'editor-background');
       const shade = blend(bg, themeColour('dark', 'editorWarning-foreground'), STALL_ALPHA.dark);
       const inAnyStall = (x: number) => view.stalls.some((s) => s.flowId === flowId && x >= xOf(g, s.start) - 1 && x <= xOf(g, s.end) + 1);
-      for (const lane of ['sequence', 'window', 'recvq']) {
-        const { height } = g.lanes[lane];
-        const ys = Array.from({ length: Math.floor(height / 4) }, (_, i) => 2 + i * 4).filter((y) => y < height - 2);
+      const inPlot = (x: number) => x >= g.plotLeft && x <= g.plotLeft + g.plotWidth;
+      // Sample where no data is drawn, so only the shading colours the pixel: the band above each lane's plot.
+      for (const [lane, ys] of Object.entries(SHADING_PROBE_ROWS)) {
+        const probes: { what: string; x: number; inside: boolean }[] = [];
         for (const s of stalls) {
-          for (const [edge, inside, outside] of [
-            ['start', xOf(g, s.start) + 3, xOf(g, s.start) - 3],
-            ['end', xOf(g, s.end) - 3, xOf(g, s.end) + 3],
-          ] as const) {
-            const ins = await pixels(page, lane, ys.map((y) => [inside, y]));
-            const shaded = ins.filter((p) => near(p, shade, 10)).length;
-            assert.ok(shaded >= ys.length * 0.3, `${lane} lane: only ${shaded} of ${ys.length} rows shaded just inside the ${edge} of the stall at ${s.start.toFixed(3)} s (x ${inside.toFixed(1)})`);
-            if (inAnyStall(outside) || outside < g.plotLeft || outside > g.plotLeft + g.plotWidth) continue;
-            const outs = await pixels(page, lane, ys.map((y) => [outside, y]));
-            const unshaded = outs.filter((p) => near(p, shade, 10)).length;
-            assert.ok(unshaded <= ys.length * 0.1, `${lane} lane: ${unshaded} rows shaded just outside the ${edge} of the stall at ${s.start.toFixed(3)} s`);
-          }
+          const [x0, x1] = [xOf(g, s.start), xOf(g, s.end)];
+          probes.push({ what: `just inside the start of the stall at ${s.start.toFixed(4)} s`, x: x0 + 3, inside: true }, { what: `just inside its end at ${s.end.toFixed(4)} s`, x: x1 - 3, inside: true });
+          for (const x of [x0 - 3, x1 + 3]) if (inPlot(x) && !inAnyStall(x)) probes.push({ what: `just outside the stall at ${s.start.toFixed(4)} s`, x, inside: false });
         }
+        const got = await pixels(page, lane, probes.flatMap((p) => ys.map((y) => [p.x, y] as [number, number])));
+        probes.forEach((p, k) => {
+          ys.forEach((y, j) => {
+            const px = got[k * ys.length + j];
+            assert.ok(near(px, p.inside ? shade : bg, 8), `${lane} lane, ${p.what} (x ${p.x.toFixed(1)}, y ${y}): ${px.slice(0, 3)} is not ${p.inside ? `the stall shade ${shade}` : `the background ${bg}`}`);
+          });
+        });
       }
     });
 
@@ -81,6 +90,34 @@ for (const name of availableFixtures()) {
         );
       }
       assert.match((await page.locator('.lane-sequence canvas').getAttribute('aria-label')) ?? '', /owed window update/);
+    });
+
+    test('wheel zoom: the host is asked again when the full view was decimated, else the cache answers', async () => {
+      // Before any other zoom: the cache holds only the full view's answer.
+      const full = drawnResult(fixture, await geometry(page));
+      assert.ok(full, 'the full view is not drawn from a recorded answer');
+      const decimated = Array.from(full.segments.count).some((c) => c > 1) || [full.acks.time, full.window.time, full.bytesInFlight.time, full.recvQ.time].some((a) => a.length > full.query.pixelWidth + 1);
+      const seriesPosted = () => page.evaluate(() => (window as unknown as { __harness: { posted: { type: string }[] } }).__harness.posted.filter((m) => m.type === 'series').length);
+      const count = await seriesPosted();
+      const g = await geometry(page);
+      const box = (await page.locator('.lanes').boundingBox())!;
+      await page.mouse.move(box.x + g.plotLeft + g.plotWidth / 2, box.y + g.lanes.sequence.top + 60);
+      for (let k = 0; k < 4; k++) await page.mouse.wheel(0, -300);
+      await page.waitForFunction((span) => {
+        const d = document.querySelector<HTMLElement>('.lanes')!.dataset;
+        return Number(d.t1) - Number(d.t0) < span / 2;
+      }, g.t1 - g.t0);
+      const zoomed = await geometry(page);
+      if (decimated) {
+        await page.waitForFunction((n) => (window as unknown as { __harness: { posted: { type: string }[] } }).__harness.posted.filter((m) => m.type === 'series').length > n, count, { timeout: 5000 });
+        const last = await page.evaluate(() => (window as unknown as { __harness: { posted: { type: string; query?: { t0: number; t1: number } }[] } }).__harness.posted.filter((m) => m.type === 'series').pop()!.query!);
+        assert.ok(last.t0 <= zoomed.t0 && last.t1 >= zoomed.t1 && last.t1 - last.t0 < g.t1 - g.t0, `the new request ${last.t0}..${last.t1} is not for the zoomed window ${zoomed.t0}..${zoomed.t1}`);
+      } else {
+        await page.waitForTimeout(400); // past the debounce: a request would have gone out
+        assert.equal(await seriesPosted(), count, 'asked again although the full view was exact');
+        assert.deepEqual((await geometry(page)).query, full.query, 'the zoomed view is not drawn from the cached answer');
+      }
+      await page.keyboard.press('0');
     });
 
     test('the first finding is one key away, and n / p move between findings', async () => {
@@ -185,27 +222,6 @@ for (const name of availableFixtures()) {
       await settled(page);
       const reset = await geometry(page);
       assert.ok(Math.abs(reset.t0 - full.t0) < 1e-9 && Math.abs(reset.t1 - full.t1) < 1e-9, 'reset did not restore the full view');
-    });
-
-    test('wheel zoom re-requests series for the narrower window (when the full view was decimated)', async (t) => {
-      // A fresh page: an empty cache, so what happens depends only on the full view's answer.
-      const page = await session.open({ fixture: name, theme: 'dark' });
-      t.after(() => page.context().close());
-      await settled(page);
-      const full = drawnResult(fixture, await geometry(page));
-      const decimated = !!full && (Array.from(full.segments.count).some((c) => c > 1) || full.acks.time.length > full.query.pixelWidth + 1);
-      if (!decimated) return t.skip('the full view came undecimated: every zoom is served from the cache');
-      const posted = () => page.evaluate(() => (window as unknown as { __harness: { posted: { type: string }[] } }).__harness.posted.filter((m) => m.type === 'series').length);
-      const count = await posted();
-      const g = await geometry(page);
-      const box = (await page.locator('.lanes').boundingBox())!;
-      await page.mouse.move(box.x + g.plotLeft + g.plotWidth / 2, box.y + g.lanes.sequence.top + 60);
-      for (let k = 0; k < 4; k++) await page.mouse.wheel(0, -300);
-      await page.waitForFunction((n) => (window as unknown as { __harness: { posted: { type: string }[] } }).__harness.posted.filter((m) => m.type === 'series').length > n, count, { timeout: 5000 });
-      const zoomed = await geometry(page);
-      assert.ok(zoomed.t1 - zoomed.t0 < g.t1 - g.t0, 'the wheel did not zoom');
-      const last = await page.evaluate(() => (window as unknown as { __harness: { posted: { type: string; query?: { t0: number; t1: number } }[] } }).__harness.posted.filter((m) => m.type === 'series').pop()!.query!);
-      assert.ok(last.t1 - last.t0 < g.t1 - g.t0, 'the new request is not for the zoomed window');
     });
 
     test('no script errors and no CSP violations', async () => {

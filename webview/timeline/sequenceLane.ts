@@ -141,11 +141,12 @@ function drawMarkers(ctx: CanvasRenderingContext2D, x: Scale, y: Scale, data: Se
     if (!style || kind === MarkerKind.Retransmission) continue;
     ctx.strokeStyle = style.color;
     ctx.fillStyle = style.color;
-    ctx.lineWidth = (style.shape === 'cross' ? 2.5 : 1.5) * theme.line;
+    // Window-full marks are common in bulk transfers: keep them light so they do not bury the bars.
+    ctx.lineWidth = (style.shape === 'cross' ? 2.5 : kind === MarkerKind.WindowFull ? 1 : 1.5) * theme.line;
     const py = y(markerSeq(data, i));
     // Zero-window marks sit just above the line they close, pointing down at it.
     const dy = style.shape === 'down' ? -6 : 0;
-    const r = style.shape === 'cross' ? 5 : style.shape === 'diamond' ? 5 * Math.sqrt(theme.line) : 4;
+    const r = style.shape === 'cross' ? 5 : style.shape === 'diamond' ? 5 * Math.sqrt(theme.line) : kind === MarkerKind.WindowFull ? 2.5 : 4;
     drawGlyph(ctx, style.shape, x(m.time[i]), py + dy, r, style.fill);
   }
 }

@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import type { WebviewState } from '../../../src/protocol';
 import { type HarnessServer, startHarness } from './server';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -18,6 +19,8 @@ export interface OpenOptions {
   /** devicePixelRatio: 1 for 100 %, 2 for 200 %. */
   scale?: number;
   reducedMotion?: boolean;
+  /** View state to start with, as VS Code would hand it back (set before the page's scripts run). */
+  state?: WebviewState;
 }
 
 export interface Session {
@@ -39,8 +42,9 @@ export async function startSession(): Promise<Session> {
   return {
     server,
     browser,
-    async open({ fixture = 'synthetic', theme = 'dark', width = 1400, height = 900, scale = 1, reducedMotion = true } = {}) {
+    async open({ fixture = 'synthetic', theme = 'dark', width = 1400, height = 900, scale = 1, reducedMotion = true, state } = {}) {
       const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: scale, reducedMotion: reducedMotion ? 'reduce' : 'no-preference' });
+      if (state) await context.addInitScript((s) => sessionStorage.setItem('tcp-flow-lens-harness-state', s), JSON.stringify(state));
       const page = await context.newPage();
       await page.goto(`${server.url}/?fixture=${fixture}&theme=${theme}`);
       await page.waitForSelector('.flow-spacer [data-flow-id]');

@@ -13,7 +13,7 @@ const ROOT = join(__dirname, '../../..');
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.png': 'image/png', '.map': 'application/json' };
 
 async function bundle(entry: string): Promise<string> {
-  const out = await esbuild.build({ entryPoints: [join(ROOT, entry)], bundle: true, write: false, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: 'inline', logLevel: 'silent' });
+  const out = await esbuild.build({ entryPoints: [join(ROOT, entry)], bundle: true, write: false, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'silent' });
   return out.outputFiles[0].text;
 }
 
