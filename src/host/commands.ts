@@ -74,7 +74,13 @@ async function copyFinding(editors: CaptureEditors, node?: FlowsNode): Promise<v
     void vscode.window.showInformationMessage(`${where} no findings to copy.`);
     return;
   }
-  await vscode.env.clipboard.writeText(findingText(state.view, finding));
+  try {
+    await vscode.env.clipboard.writeText(findingText(state.view, finding));
+  } catch (err) {
+    // A browser-hosted VS Code may refuse the clipboard (no focus, no permission): say so, do not fail.
+    void vscode.window.showWarningMessage(`Could not copy the finding: ${(err as Error).message ?? err}`);
+    return;
+  }
   session.command('copyFinding');
   vscode.window.setStatusBarMessage(`Copied finding ${finding.id + 1} (${finding.kind.replaceAll('_', ' ')})`, 3000);
 }
