@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { type Session, startSession } from './harness/browser';
 import { MARKER_STRIP_PROBE_Y, SHADING_PROBE_ROWS, STALL_ALPHA } from './harness/expect';
-import { availableFixtures, blend, captureOf, drawnResult, geometry, loadFixture, loneSegments, mostOwedFlowId, near, pixels, reopenWithState, settled, stallsShown, themeColour, xOf } from './harness/probe';
+import { availableFixtures, blend, captureOf, drawnResult, geometry, loadFixture, mostOwedFlowId, near, pixels, settled, stallsShown, themeColour, xOf, zoomToLoneSegment } from './harness/probe';
 
 let session: Session;
 before(async () => {
@@ -148,24 +148,9 @@ for (const name of availableFixtures()) {
 
     test('hovering a packet shows its frame, seq and len', async () => {
       // Reopen zoomed around the loneliest single segment recorded, so it stands apart on screen.
-      const direction = (await geometry(page)).direction;
-      const lone = fixture.series
-        .filter((s) => s.query.flowId === flowId && s.query.direction === direction)
-        .flatMap((s) => loneSegments(s.result))
-        .filter((c) => Number.isFinite(c.gap))
-        .sort((a, b) => b.gap - a.gap)[0];
-      assert.ok(lone, 'the fixture has no single segment for this flow');
-      const half = Math.min(lone.gap * 8, (view.flows.find((f) => f.id === flowId)?.duration ?? 1) / 2);
-      await reopenWithState(page, { selectedFlowId: flowId, direction: direction as 'ab' | 'ba', view: { t0: lone.time - half, t1: lone.time + half } });
-      const g = await geometry(page);
-      const data = drawnResult(fixture, g);
-      assert.ok(data, `the drawn series ${JSON.stringify(g.query)} is not in the fixture`);
+      const direction = (await geometry(page)).direction as 'ab' | 'ba';
+      const { g, data, target } = await zoomToLoneSegment(page, fixture, flowId, direction);
       const seg = data.segments;
-      const inView = (x: number) => x > g.plotLeft + 10 && x < g.plotLeft + g.plotWidth - 10;
-      const target = loneSegments(data)
-        .filter((c) => inView(xOf(g, c.time)) && (c.gap / (g.t1 - g.t0)) * g.plotWidth > 9)
-        .sort((a, b) => Math.abs(a.time - lone.time) - Math.abs(b.time - lone.time))[0];
-      assert.ok(target, `no isolated single segment in view ${g.t0}..${g.t1}`);
       const i = target.index;
       const box = (await page.locator('.lanes').boundingBox())!;
       const lane = g.lanes.window;

@@ -68,7 +68,10 @@ export class Timeline {
     );
     this.zoom = createZoom(this.lanesElement, (t, byUser) => this.onZoom(t, byUser));
     attachPointer(this);
-    new ResizeObserver(() => this.layout()).observe(this.lanesElement);
+    // Lane bodies change size on their own too (a legend wrapping to a second line, a lane collapsing).
+    const resize = new ResizeObserver(() => this.layout());
+    resize.observe(this.lanesElement);
+    for (const lane of this.lanes) resize.observe(lane.body);
   }
 
   /** Shows a flow (or none), restoring a persisted view window when given. */

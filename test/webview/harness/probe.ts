@@ -149,3 +149,28 @@ export function loneSegments(r: SeriesResult): { index: number; time: number; fr
   }
   return out;
 }
+
+/**
+ * Reopens the page zoomed around the loneliest single data segment recorded for the flow, and
+ * returns that segment as drawn now (index into the drawn answer), apart from its neighbours by more
+ * than the hit radius.
+ */
+export async function zoomToLoneSegment(page: Page, fixture: Fixture, flowId: number, direction: 'ab' | 'ba', frames?: Set<number>) {
+  const lone = fixture.series
+    .filter((s) => s.query.flowId === flowId && s.query.direction === direction)
+    .flatMap((s) => loneSegments(s.result))
+    .filter((c) => Number.isFinite(c.gap) && (!frames || frames.has(c.frame)))
+    .sort((a, b) => b.gap - a.gap)[0];
+  if (!lone) throw new Error('the fixture has no single segment for this flow');
+  const half = lone.gap * 8;
+  await reopenWithState(page, { selectedFlowId: flowId, direction, view: { t0: lone.time - half, t1: lone.time + half } });
+  const g = await geometry(page);
+  const data = drawnResult(fixture, g);
+  if (!data) throw new Error(`the drawn series ${JSON.stringify(g.query)} is not in the fixture`);
+  const inView = (x: number) => x > g.plotLeft + 10 && x < g.plotLeft + g.plotWidth - 10;
+  const target = loneSegments(data)
+    .filter((c) => inView(xOf(g, c.time)) && (c.gap / (g.t1 - g.t0)) * g.plotWidth > 9 && (!frames || frames.has(c.frame)))
+    .sort((a, b) => Math.abs(a.time - lone.time) - Math.abs(b.time - lone.time))[0];
+  if (!target) throw new Error(`no isolated single segment in view ${g.t0}..${g.t1}`);
+  return { g, data, target };
+}
