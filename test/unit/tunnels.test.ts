@@ -193,6 +193,12 @@ describe('TCP inside encapsulations', () => {
     assert.deepEqual([sink.tcpPackets, sink.skipped.notTcp, sink.skipped.notIp], [0, 1, 1]);
   });
 
+  it('does not inflate an IPComp payload beyond the 64 KiB an IP datagram can hold', () => {
+    const bomb = ipv6Packet({ src: '2001:db8::1', dst: '2001:db8::2', protocol: IPPROTO_TUNNEL.COMP, payload: ipcomp(IPPROTO_TUNNEL.IPV6, new Uint8Array(1 << 20)) });
+    const sink = ingest([frame(eth(bomb))]);
+    assert.deepEqual([sink.tcpPackets, sink.skipped.notTcp], [0, 1]);
+  });
+
   it('does not follow an MPLS Ethernet pseudowire (tshark tells its control word by OUI)', () => {
     const ip = tcpPacket({ src: '10.1.0.1:40000', dst: '10.1.0.2:80', seq: 1, flags: 'A' });
     const sink = ingest([frame(eth(mpls([300], concat(new Uint8Array(4), eth(ip))), ETHERTYPE_TUNNEL.MPLS))]);

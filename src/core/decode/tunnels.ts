@@ -236,7 +236,8 @@ export function udpTunnel(v: DataView, pos: number, end: number, out: Carried): 
 export function inflateIpcomp(compressed: Uint8Array): Uint8Array | undefined {
   for (const inflate of [inflateRawSync, inflateSync]) {
     try {
-      return inflate(compressed, { finishFlush: constants.Z_SYNC_FLUSH });
+      // An IP datagram is at most 64 KiB: anything that inflates further is not one (nor a bomb we expand).
+      return inflate(compressed, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 0x10000 });
     } catch {
       // not this format; try the next
     }
