@@ -1,7 +1,7 @@
 /**
  * Serves the harness on 127.0.0.1 (a free port): the page, the harness and webview bundles (built
- * here with esbuild, the webview with esbuild.mjs's options, so tests always run today's source),
- * media/ and the fixtures.
+ * here with esbuild, the webview with esbuild.mjs's options, so tests always run today's source and
+ * need no build first), media/ and the fixtures.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -22,8 +22,13 @@ export interface HarnessServer {
   close(): Promise<void>;
 }
 
+/**
+ * TFL_WEBVIEW=dist serves the built dist/webview.js (what the extension ships, after `node esbuild.mjs`)
+ * instead of bundling webview/main.ts here.
+ */
 export async function startHarness(): Promise<HarnessServer> {
-  const [harnessJs, webviewJs] = await Promise.all([bundle('test/webview/harness/harness.ts'), bundle('webview/main.ts')]);
+  const fromDist = process.env.TFL_WEBVIEW === 'dist';
+  const [harnessJs, webviewJs] = await Promise.all([bundle('test/webview/harness/harness.ts'), fromDist ? readFile(join(ROOT, 'dist/webview.js'), 'utf8') : bundle('webview/main.ts')]);
   const server: Server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const send = (status: number, body: string | Buffer, type = 'text/plain') => {
