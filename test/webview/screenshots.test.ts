@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type Session, startSession } from './harness/browser';
-import { availableFixtures, captureOf, loadFixture, mostOwedFlowId, settled } from './harness/probe';
+import { availableFixtures, captureOf, geometry, loadFixture, mostOwedFlowId, settled, xOf } from './harness/probe';
 
 const OUT = join(__dirname, '../../test-results');
 /** The README's story 1 when its recording is there, else the synthetic NAT-bug flow. */
@@ -42,7 +42,14 @@ for (const [theme, scale] of [
     const page = await session.open({ fixture: FIXTURE, theme, width: 1400, height: 860, scale, state });
     try {
       await settled(page);
-      await page.mouse.move(1, 1);
+      // Hover inside the second stall: the tooltip tells the episode and the owed update.
+      const inside = stalls[1] ?? stalls[0];
+      if (inside) {
+        const g = await geometry(page);
+        const box = (await page.locator('.lanes').boundingBox())!;
+        await page.mouse.move(box.x + xOf(g, inside.start + (inside.end - inside.start) * 0.45), box.y + g.lanes.sequence.top + g.lanes.sequence.height * 0.55);
+        await page.locator('[role="tooltip"]').waitFor();
+      }
       const path = join(OUT, `screenshot-${FIXTURE}-${theme}@${scale}x.png`);
       await page.screenshot({ path });
       assert.deepEqual(await page.evaluate(() => (window as unknown as { __harness: { errors: string[] } }).__harness.errors), []);
