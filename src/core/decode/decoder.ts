@@ -1,3 +1,4 @@
+import * as minor from './minorLinks';
 import type { PacketRecord } from '../capture/types';
 import { LinkType } from './linktypes';
 import { decodeIcmpError, IcmpQuote } from './icmp';
@@ -93,17 +94,17 @@ export class PacketDecoder {
         if (end - start < 20) return DecodeResult.Truncated;
         return this.etherType(v.getUint16(start), start + 20, end);
       case LinkType.FDDI:
-        return this.fddi(start, end);
+        return minor.fddi(v, start, end) ?? this.etherType(minor.inner.type, minor.inner.pos, minor.inner.end);
       case LinkType.NFLOG:
-        return this.nflog(start, end);
+        return minor.nflog(v, start, end) ?? this.rawIp(minor.inner.pos, minor.inner.end);
       case LinkType.PPI:
-        return this.ppi(start, end);
+        return minor.ppi(v, start, end, LinkType.PPI) ?? this.link(minor.inner.type, minor.inner.pos, minor.inner.end);
       case LinkType.IPOIB:
         // Linux's capture header: 20-byte destination and source hardware addresses, then type + reserved.
         if (end - start < 44) return DecodeResult.Truncated;
         return this.etherType(v.getUint16(start + 40), start + 44, end);
       case LinkType.ARCNET_LINUX:
-        return this.arcnet(start, end);
+        return minor.arcnet(v, start, end) ?? this.ipv4(minor.inner.pos, minor.inner.end);
       default:
         return DecodeResult.UnsupportedLink;
     }
@@ -167,59 +168,6 @@ export class PacketDecoder {
   private narrow(end: number, limit: number): number {
     if (limit < this.wireEnd) this.wireEnd = limit;
     return Math.min(end, limit);
-  }
-
-  /** FDDI: frame control + two addresses, then 802.2 LLC/SNAP carrying an EtherType. */
-  private fddi(start: number, end: number): DecodeResult {
-    const v = this.view;
-    // Some BSDs pad the FDDI header by 3 bytes; look for the SNAP header at either place.
-    for (const llc of [start + 13, start + 16]) {
-      if (end - llc < 8) continue;
-      if (v.getUint8(llc) === 0xaa && v.getUint8(llc + 1) === 0xaa && v.getUint8(llc + 2) === 0x03) {
-        return this.etherType(v.getUint16(llc + 6), llc + 8, end);
-      }
-    }
-    return end - start < 21 ? DecodeResult.Truncated : DecodeResult.NotIp;
-  }
-
-  /** Linux NFLOG: a 4-byte header, then TLVs in host byte order; type 9 (NFULA_PAYLOAD) holds the IP packet. */
-  private nflog(start: number, end: number): DecodeResult {
-    const v = this.view;
-    if (end - start < 4) return DecodeResult.Truncated;
-    let p = start + 4;
-    while (end - p >= 4) {
-      // Lengths are host order; a length of 0 or above 0xff in the low byte tells a big-endian writer.
-      let len = v.getUint16(p, true);
-      let type = v.getUint16(p + 2, true);
-      if (len < 4 || p + len > end) {
-        len = v.getUint16(p);
-        type = v.getUint16(p + 2);
-      }
-      if (len < 4) return DecodeResult.Malformed;
-      if ((type & 0x7fff) === 9) return this.rawIp(p + 4, Math.min(end, p + len));
-      p += (len + 3) & ~3;
-    }
-    return DecodeResult.NotIp;
-  }
-
-  /** Per-Packet Information header: its length and the link type of what follows. */
-  private ppi(start: number, end: number): DecodeResult {
-    if (end - start < 8) return DecodeResult.Truncated;
-    const len = this.view.getUint16(start + 2, true);
-    const inner = this.view.getUint32(start + 4, true);
-    if (len < 8 || start + len > end || inner === LinkType.PPI) return DecodeResult.Malformed;
-    return this.link(inner, start + len, end);
-  }
-
-  /** Linux ARCNET: source, destination, offset, then the RFC 1201 protocol id, split flag and sequence. */
-  private arcnet(start: number, end: number): DecodeResult {
-    const v = this.view;
-    if (end - start < 8) return DecodeResult.Truncated;
-    const protocol = v.getUint8(start + 4);
-    if (protocol !== 0xd4) return DecodeResult.NotIp; // 212 = IPv4 over RFC 1201
-    // An exception packet (split flag 0xff) repeats the protocol id and flag after 4 filler bytes.
-    const ip = v.getUint8(start + 5) === 0xff ? start + 12 : start + 8;
-    return this.ipv4(ip, end);
   }
 
   private bsdLoopback(start: number, end: number): DecodeResult {
@@ -376,7 +324,7 @@ export class PacketDecoder {
         if (end - p < 8) return DecodeResult.Truncated;
         const len = (v.getUint8(p + 1) + 1) * 8;
         if (end - p < len) return DecodeResult.Truncated;
-        if (next === IPPROTO_HOPOPTS) jumbo = this.jumboLength(p + 2, p + len);
+        if (next === IPPROTO_HOPOPTS) jumbo = minor.jumboLength(v, p + 2, p + len);
         next = v.getUint8(p);
         p += len;
       } else if (next === IPPROTO_FRAGMENT) {
@@ -437,22 +385,5 @@ export class PacketDecoder {
   /** Fragments held for reassembly that have not completed a datagram. */
   get fragmentsIncomplete(): number {
     return this.fragments.incomplete;
-  }
-
-  /** The jumbo payload length (option 0xC2) in a hop-by-hop header's options, or -1. */
-  private jumboLength(p: number, end: number): number {
-    const v = this.view;
-    while (p < end) {
-      const type = v.getUint8(p);
-      if (type === 0) {
-        p += 1;
-        continue;
-      }
-      if (p + 2 > end) break;
-      const len = v.getUint8(p + 1);
-      if (type === 0xc2 && len === 4 && p + 6 <= end) return v.getUint32(p + 2);
-      p += 2 + len;
-    }
-    return -1;
   }
 }
