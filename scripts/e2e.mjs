@@ -15,6 +15,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { findChromium } from '../test/e2e/lib/chromium.mjs';
+import { webviewFeatures } from '../test/e2e/lib/features.mjs';
 import { formatListing, vsixEntries } from '../test/e2e/lib/vsix.mjs';
 import { CODE_SERVER_VERSION, cacheRoot, ensureCodeServer, run } from './tools.mjs';
 
@@ -164,6 +165,10 @@ function updateDocs() {
 async function main() {
   rmSync(artifacts, { recursive: true, force: true });
   mkdirSync(artifacts, { recursive: true });
+  // What the webview has as it is packaged (read first: a feature added meanwhile is not claimed);
+  // the sources may change while the tools install and the tests run.
+  const source = resolve(sourceOption() ?? repo);
+  const features = JSON.stringify(webviewFeatures(source));
   const vsix = await timed('package', () => packageVsix());
   const { size } = statSync(vsix);
   const entries = vsixEntries(vsix);
@@ -187,7 +192,7 @@ async function main() {
 
   const dir = join(repo, 'test', 'e2e');
   const files = [join(dir, 'vsix.test.mjs'), ...(skipped ? [] : [join(dir, 'host.test.mjs'), join(dir, 'ui.test.mjs')])];
-  const env = { ...process.env, TCP_FLOW_LENS_VSIX: vsix, TCP_FLOW_LENS_SOURCE: resolve(sourceOption() ?? repo), TCP_FLOW_LENS_E2E_ARTIFACTS: artifacts };
+  const env = { ...process.env, TCP_FLOW_LENS_VSIX: vsix, TCP_FLOW_LENS_SOURCE: source, TCP_FLOW_LENS_FEATURES: features, TCP_FLOW_LENS_E2E_ARTIFACTS: artifacts };
   const code = await timed('tests', () => runTests(files, env));
   if (code === 0) updateDocs();
 

@@ -19,7 +19,7 @@ import {
 } from './lib/workbench.mjs';
 
 const config = e2eConfig();
-const features = readFeatures(config.sourceRoot);
+const features = readFeatures(config);
 const demo = readFileSync(join(repo, 'test', 'fixtures', 'demo.pcap'));
 const damaged = truncatePcap(demo, 0.6);
 
@@ -56,6 +56,15 @@ async function openCapture(t, name) {
   if (clicks > 1) t.diagnostic(`${name} opened in the capture editor on click ${clicks} (the first landed in the text editor before the extension was known)`);
   await assert.doesNotReject(activeTab(page).filter({ hasText: name }).waitFor(), `the active tab does not name ${name}`);
   return captureFrame(page);
+}
+
+/** Waits until the timelines have what they asked for: no "Loading…" status, canvases settled. */
+async function timelinesIdle(frame, what) {
+  if (!features.timeline) return;
+  const busy = frame.locator('[role="status"]:visible', { hasText: /loading|reading/i });
+  const idle = await busy.first().waitFor({ state: 'detached', timeout: SLOW }).then(() => true, () => false);
+  if (!idle) assert.fail(`${what}: the timelines still say ${JSON.stringify(await busy.allInnerTexts())} after ${SLOW / 1000} s`);
+  await settledCanvases(page, frame);
 }
 
 /** Status and alert messages on screen in the capture editor that report a failure. */
@@ -133,6 +142,7 @@ describe('TCP Flow Lens in code-server', { timeout: 10 * 60_000 }, () => {
       t.diagnostic(`lanes: ${labels.join(' | ')}`);
       assert.ok(labels.some((l) => /[1-9][\d,]* data segments/.test(l)), `no lane says it shows data segments: ${JSON.stringify(labels)}`);
     } else notYet(t, 'lane descriptions saying what the canvases show');
+    await timelinesIdle(frame, 'after selecting the demo flow');
     t.diagnostic(`screenshot ${await shot('demo-timelines')}`);
   });
 
@@ -155,10 +165,37 @@ describe('TCP Flow Lens in code-server', { timeout: 10 * 60_000 }, () => {
       notYet(t, 'owed-update markers described on the timeline canvases');
     }
     if (features.timeline) {
-      await settledCanvases(page, frame);
+      await timelinesIdle(frame, 'after selecting the NAT-bug flow');
       assert.deepEqual(await troubleShown(frame), [], 'the timelines report a problem');
     }
     t.diagnostic(`screenshot ${await shot('natbug-owed-updates')}`);
+  });
+
+  step('the flows view in the Explorer lists the flow; a finding there reveals it in the editor', async (t) => {
+    const view = features.view('tcpFlowLens.flows');
+    if (!view) return notYet(t, 'the tcpFlowLens.flows tree view');
+    const pane = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: view.name }) });
+    const header = pane.locator('.pane-header');
+    await header.waitFor({ timeout: SLOW });
+    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    const flowRow = pane.locator('.monaco-list-row[aria-level="1"]').first();
+    await flowRow.waitFor({ timeout: SLOW });
+    t.diagnostic(`flow: ${(await flowRow.innerText()).replace(/\s+/g, ' ')}`);
+    if ((await flowRow.getAttribute('aria-expanded')) === 'false') await flowRow.locator('.monaco-tl-twistie').click();
+    const owedRows = pane.locator('.monaco-list-row[aria-level="2"]', { hasText: /window update owed/i });
+    await owedRows.first().waitFor({ timeout: SLOW });
+    const target = owedRows.last();
+    const targetText = (await target.innerText()).replace(/\s+/g, ' ');
+    const time = Number(/(\d+\.\d+) s/.exec(targetText)?.[1]);
+    assert.ok(Number.isFinite(time), `no time in the finding's row: ${targetText}`);
+    await target.click();
+    const selected = captureFrame(page).locator('[data-finding-kind="window_update_owed"][aria-selected="true"]');
+    await selected.waitFor({ timeout: SLOW });
+    const shown = Number(/(\d+\.\d+) s/.exec(await selected.innerText())?.[1]);
+    t.diagnostic(`clicked "${targetText}"; the editor selected the owed update at ${shown} s`);
+    assert.ok(Math.abs(shown - time) < 0.001, `the editor selected the finding at ${shown} s, not the one at ${time} s`);
+    await timelinesIdle(captureFrame(page), 'after revealing a finding from the flows view');
+    t.diagnostic(`screenshot ${await shot('natbug-flows-view')}`);
   });
 
   step('palette commands act on the capture editor', async (t) => {
@@ -224,6 +261,7 @@ describe('TCP Flow Lens in code-server', { timeout: 10 * 60_000 }, () => {
         if (message) assert.ok(text.includes(message), `the copied text does not hold the selected finding's message ${JSON.stringify(message)}`);
       }
     } else notYet(t, 'the "Copy Finding as Text" command');
+    await timelinesIdle(frame, 'after the palette commands');
     t.diagnostic(`screenshot ${await shot('natbug-after-commands')}`);
   });
 

@@ -91,7 +91,8 @@ export function captureFrame(page) {
 
 /** Runs a palette command by its title ("Category: Title"), as typed after F1. */
 export async function runCommand(page, title) {
-  await page.keyboard.press('Escape');
+  // Escape only closes a quick input left open; pressed in the webview it could change the view.
+  if (await page.locator('.quick-input-widget').isVisible()) await page.keyboard.press('Escape');
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
