@@ -126,6 +126,20 @@ describe(`interaction: ${NAME}`, () => {
     await page.evaluate(() => (window as unknown as { __harness: { applyTheme(n: string): void } }).__harness.applyTheme('dark'));
   });
 
+  test('keyboard reachable: Tab visits the filter, the flow list, the toolbar, the timelines and the findings', async () => {
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    const visited: string[] = [];
+    for (let k = 0; k < 30; k++) {
+      await page.keyboard.press('Tab');
+      visited.push(await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        if (!el) return '';
+        return el.className ? `${el.tagName.toLowerCase()}.${String(el.className).split(' ')[0]}` : el.tagName.toLowerCase();
+      }));
+    }
+    for (const want of ['input.flow-filter', 'div.flow-grid', 'button.secondary', 'div.lanes', 'ul.finding-list']) assert.ok(visited.includes(want), `Tab never reaches ${want}: ${visited.join(' → ')}`);
+  });
+
   test('no script errors and no CSP violations', async () => {
     assert.deepEqual(await page.evaluate(() => (window as unknown as { __harness: { errors: string[] } }).__harness.errors), []);
   });
