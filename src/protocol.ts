@@ -45,6 +45,8 @@ export interface FlowRow {
   /** Window-scale shift each side offered in its SYN; null when not captured or not offered. */
   windowScale: { a: number | null; b: number | null };
   mss: { a: number | null; b: number | null };
+  /** The tunnels its packets came through, outermost first ('GRE/ERSPAN II', 'PPPoE'), or null for plain IP. */
+  encapsulation?: string | null;
 }
 
 /** A problem the reader or decoder found and worked around; `offset` is -1 when it has no byte offset. */

@@ -11,7 +11,7 @@ export function formatSummaryText(s: CaptureSummary): string {
     lines.push('');
     lines.push('  id  a → b                                                  pkts a→b/b→a   payload a→b/b→a   wscale a/b  mss a/b');
     for (const f of s.flows) {
-      const ends = `${f.a} → ${f.b}`.padEnd(54);
+      const ends = `${f.a} → ${f.b}${f.encapsulation ? ` [${f.encapsulation}]` : ''}`.padEnd(54);
       const pkts = `${f.packetsAtoB}/${f.packetsBtoA}`.padStart(15);
       const bytes = `${f.payloadAtoB}/${f.payloadBtoA}`.padStart(18);
       const ws = `${f.windowScale.a ?? '-'}/${f.windowScale.b ?? '-'}`.padStart(11);

@@ -1,4 +1,5 @@
 /** Turns the core's capture summary into the plain view data the webview shows (see src/protocol.ts). */
+import { encapsulationName } from '../decode/tunnels';
 import type { Flow } from '../flows/flow';
 import type { CaptureIngest } from '../ingest';
 import type { CaptureSummary, FindingSummary, FlowSummary } from '../summary';
@@ -25,6 +26,7 @@ export function toCaptureView(summary: CaptureSummary, fileName: string): Captur
       duration: f.duration,
       windowScale: { a: f.windowScale.a, b: f.windowScale.b },
       mss: { ...f.mss },
+      encapsulation: f.encapsulation,
     })),
     health: summary.flows.map((f) => ({
       stallSeconds: f.stalls.reduce((sum, e) => sum + e.duration, 0),
@@ -95,6 +97,7 @@ export function flowRow(flow: Flow): FlowRow {
     duration: p.length > 0 ? p.time[p.length - 1] - start : 0,
     windowScale: { a: scale(ha.windowScale), b: scale(hb.windowScale) },
     mss: { a: ha.mss ?? null, b: hb.mss ?? null },
+    encapsulation: encapsulationName(flow.encapsulation),
   };
 }
 
