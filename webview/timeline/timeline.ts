@@ -153,6 +153,7 @@ export class Timeline {
     this.zoom.configure(this.base, this.lanesElement.clientHeight);
     this.transform = view ? transformFor(this.base, view.t0, view.t1) : zoomIdentity;
     this.zoom.set(this.transform);
+    if (!this.data) this.requestSeries(true);
     this.schedule();
   }
 
@@ -198,7 +199,8 @@ export class Timeline {
   }
 
   private requestSeries(now = false): void {
-    if (!this.flow) return;
+    // Not laid out yet (hidden): the resize that lays it out asks.
+    if (!this.flow || this.lanesElement.clientWidth === 0) return;
     const [t0, t1] = this.x().domain();
     const view = { flowId: this.flow.id, direction: this.direction, t0, t1, pixelWidth: this.pixelWidth() };
     if (now) this.cache.wantNow(view, this.extent ?? undefined);
