@@ -94,6 +94,8 @@ export class Timeline {
     this.setStatus(flow ? 'Loading the timeline…' : 'Select a flow to see its timelines.');
     this.layout(view ?? (same ? undefined : 'reset'));
     this.requestSeries(true);
+    // A cached answer produces no new reply: show it (and clear the status) now.
+    this.onSeries();
   }
 
   setDirection(direction: Direction): void {
