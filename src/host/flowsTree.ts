@@ -11,6 +11,8 @@ export const REVEAL_COMMAND = 'tcpFlowLens.reveal';
 
 /** More rows than this are summarised in one last row: a tree is not the place to scroll 100,000 flows. */
 const MAX_FLOWS = 500;
+/** Changes within this many milliseconds become one refresh. */
+const REFRESH_DELAY_MS = 200;
 
 export type FlowsNode =
   | { kind: 'flow'; flow: FlowRow; stalls: number; owedSeconds: number; findings: FindingRow[] }
@@ -21,9 +23,27 @@ export class FlowsTreeProvider implements vscode.TreeDataProvider<FlowsNode>, vs
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly subscription: vscode.Disposable;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The capture the tree last announced; an unchanged capture needs no refresh. */
+  private announced: CaptureView | undefined;
 
   constructor(private readonly editors: CaptureEditors) {
-    this.subscription = editors.onDidChange(() => this.changeEmitter.fire());
+    this.subscription = editors.onDidChange(() => this.scheduleRefresh());
+  }
+
+  /**
+   * Coalesce refreshes: progress arrives every second and the active editor can change in bursts,
+   * and a refresh that overtakes the previous one makes VS Code cancel it (and log an error).
+   */
+  private scheduleRefresh(): void {
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      const capture = this.capture;
+      if (capture === this.announced) return;
+      this.announced = capture;
+      this.changeEmitter.fire();
+    }, REFRESH_DELAY_MS);
   }
 
   /** The capture the tree shows: the active editor's, read or (while reading) so far. */
@@ -57,6 +77,7 @@ export class FlowsTreeProvider implements vscode.TreeDataProvider<FlowsNode>, vs
   }
 
   dispose(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.subscription.dispose();
     this.changeEmitter.dispose();
   }
