@@ -127,7 +127,8 @@ window.requestAnimationFrame = (cb) => raf((ts) => {
     const d = performance.now() - s;
     const drew = !!lanes && lanes.dataset.plotLeft !== '?';
     if (lanes && !drew) { if (before === undefined) delete lanes.dataset.plotLeft; else lanes.dataset.plotLeft = before; }
-    bench.frames.push({ s, d, ts, drew, state: drew ? lanes.dataset.state : undefined });
+    const query = drew && lanes.dataset.query ? JSON.parse(lanes.dataset.query) : undefined;
+    bench.frames.push({ s, d, ts, drew, state: drew ? lanes.dataset.state : undefined, flow: query ? query.flowId : undefined });
   }
 });
 
@@ -204,6 +205,7 @@ interface Frame {
   ts: number;
   drew: boolean;
   state?: string;
+  flow?: number;
 }
 
 const median = (xs: number[]) => quantile(xs, 0.5);
@@ -321,6 +323,26 @@ async function main(): Promise<void> {
       shownFlowPackets: big.flows[shownFlow?.flowId ?? 0]?.packets.length,
       sequenceInkPixels: ink1,
     };
+    // Then a click on the capture's largest flow (~280 k packets): click → its first drawn timeline.
+    await settle(page1);
+    const largest = big.flows.reduce((a, f) => (f.packets.length > a.packets.length ? f : a));
+    const before = (await frames(page1)).length;
+    const clickedAt = await page1.evaluate((id) => {
+      const t = performance.now();
+      document.querySelector<HTMLElement>(`.flow-spacer [data-flow-id="${id}"]`)!.click();
+      return t;
+    }, largest.id);
+    await page1.waitForFunction((id) => JSON.parse(document.querySelector<HTMLElement>('.lanes')?.dataset.query ?? '{}').flowId === id && document.querySelector('.lanes')?.getAttribute('data-state') === 'ready', largest.id, { timeout: 60000 });
+    await nextFrames(page1, 2);
+    const drawn = (await frames(page1)).slice(before).find((f) => f.drew && f.state === 'ready' && f.flow === largest.id);
+    result.openLargest = {
+      flowId: largest.id,
+      flowPackets: largest.packets.length,
+      dataSegments: dataSegments(largest, 0),
+      clickToDrawnMs: drawn ? round(drawn.s + drawn.d - clickedAt) : null,
+      buildSeriesMs: round(bigSeries[bigSeries.length - 1] ?? NaN),
+      sequenceInkPixels: await sequenceInk(page1),
+    };
     await page1.context().close();
 
     // ---- 2. redraw with a 1 M-segment flow, 3. pan/zoom
@@ -392,6 +414,7 @@ async function main(): Promise<void> {
       seriesRequests: oneSeries.length,
       buildSeriesMedianMs: round(median(oneSeries)),
       rafIntervalP50Ms: round(median(rafIntervals)),
+      perStepDrawMs: stepStats.map((x) => `${x.kind[0]}${round(x.drawMs)}`).join(' '),
       errors: await page.evaluate(() => (window as unknown as { __bench: { errors: string[] } }).__bench.errors),
     };
     result.oneFlowParse = { parseMs: Math.round(one.parseMs), analyseMs: Math.round(one.analyseMs) };
@@ -405,9 +428,11 @@ async function main(): Promise<void> {
   const o = result.open as Record<string, number>;
   const r = result.redraw as Record<string, number>;
   const p = result.panZoom as Record<string, number>;
+  const l = result.openLargest as Record<string, number>;
   const verdict = (v: number, t: number) => (Number.isFinite(v) ? (v < t ? 'PASS' : 'MISS') : 'n/a');
   const rows = [
     ['open → first drawn timeline (big capture, after parse)', o.firstDrawMs, TARGET.firstDrawMs],
+    [`select its largest flow (${l.flowPackets} packets) → drawn`, l.clickToDrawnMs, TARGET.firstDrawMs],
     [`redraw, ${(r.dataSegments / 1e6).toFixed(2)} M-segment flow, full range, all lanes (median of 10)`, r.allLanesMedianMs, TARGET.redrawMs],
     ['redraw, same, sequence lane only (median of 10)', r.sequenceOnlyMedianMs, TARGET.redrawMs],
     [`pan/zoom draw per frame p95 (${p.steps} steps)`, p.drawP95Ms, TARGET.frameP95Ms],
