@@ -11,8 +11,6 @@ export const REVEAL_COMMAND = 'tcpFlowLens.reveal';
 
 /** More rows than this are summarised in one last row: a tree is not the place to scroll 100,000 flows. */
 const MAX_FLOWS = 500;
-/** Changes within this many milliseconds become one refresh. */
-const REFRESH_DELAY_MS = 200;
 
 export type FlowsNode =
   | { kind: 'flow'; flow: FlowRow; stalls: number; owedSeconds: number; findings: FindingRow[] }
@@ -23,35 +21,25 @@ export class FlowsTreeProvider implements vscode.TreeDataProvider<FlowsNode>, vs
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly subscription: vscode.Disposable;
-  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The capture the tree last announced; an unchanged capture needs no refresh. */
+  /** The capture the tree last announced: the tree refreshes only when it changes. */
   private announced: CaptureView | undefined;
 
   constructor(private readonly editors: CaptureEditors) {
-    this.subscription = editors.onDidChange(() => this.scheduleRefresh());
-  }
-
-  /**
-   * Coalesce refreshes: progress arrives every second and the active editor can change in bursts,
-   * and a refresh that overtakes the previous one makes VS Code cancel it (and log an error).
-   */
-  private scheduleRefresh(): void {
-    if (this.refreshTimer) return;
-    this.refreshTimer = setTimeout(() => {
-      this.refreshTimer = undefined;
+    // Every refresh replaces the tree's items; a second one while the first is being fetched makes
+    // VS Code cancel it or look up items that are gone (and log an error). So the tree follows only
+    // read captures, and refreshes once per capture, not on every progress message.
+    this.subscription = editors.onDidChange(() => {
       const capture = this.capture;
       if (capture === this.announced) return;
       this.announced = capture;
       this.changeEmitter.fire();
-    }, REFRESH_DELAY_MS);
+    });
   }
 
-  /** The capture the tree shows: the active editor's, read or (while reading) so far. */
+  /** The capture the tree shows: the active editor's, once it is read. */
   get capture(): CaptureView | undefined {
     const state = this.editors.active?.document.state;
-    if (state?.kind === 'ready') return state.view;
-    if (state?.kind === 'loading') return state.capture;
-    return undefined;
+    return state?.kind === 'ready' ? state.view : undefined;
   }
 
   getChildren(node?: FlowsNode): FlowsNode[] {
@@ -77,7 +65,6 @@ export class FlowsTreeProvider implements vscode.TreeDataProvider<FlowsNode>, vs
   }
 
   dispose(): void {
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.subscription.dispose();
     this.changeEmitter.dispose();
   }
