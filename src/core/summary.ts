@@ -95,7 +95,8 @@ export function formatEpoch(sec: number, nsec: number): string {
   return `${sec}.${String(nsec).padStart(9, '0')}`;
 }
 
-export function summarizeFlow(flow: Flow, analysis: FlowAnalysis): FlowSummary {
+/** What the flow table alone knows of a flow (no analysis): the flow list's row while a capture is read, and the summary's base. */
+export function flowBasics(flow: Flow) {
   const p = flow.packets;
   const [ha, hb] = flow.handshake;
   const scale = (w: number | undefined) => (w === undefined || w < 0 ? null : w);
@@ -104,19 +105,28 @@ export function summarizeFlow(flow: Flow, analysis: FlowAnalysis): FlowSummary {
     id: flow.id,
     a: flow.a,
     b: flow.b,
-    firstFrame: flow.firstFrame,
-    lastFrame: flow.lastFrame,
     start,
     duration: p.length > 0 ? p.time[p.length - 1] - start : 0,
     packetsAtoB: flow.packetCount[0],
     packetsBtoA: flow.packetCount[1],
     payloadAtoB: flow.payloadBytes[0],
     payloadBtoA: flow.payloadBytes[1],
+    encapsulation: encapsulationName(flow.encapsulation),
+    /** Shift each side's SYN announced; null when absent or not captured. */
+    windowScale: { a: scale(ha.windowScale), b: scale(hb.windowScale) },
+    mss: { a: ha.mss ?? null, b: hb.mss ?? null },
+  };
+}
+
+export function summarizeFlow(flow: Flow, analysis: FlowAnalysis): FlowSummary {
+  const basics = flowBasics(flow);
+  return {
+    ...basics,
+    firstFrame: flow.firstFrame,
+    lastFrame: flow.lastFrame,
     bytesAtoB: flow.wireBytes[0],
     bytesBtoA: flow.wireBytes[1],
-    encapsulation: encapsulationName(flow.encapsulation),
-    windowScale: windowScaleSummary(scale(ha.windowScale), scale(hb.windowScale), analysis),
-    mss: { a: ha.mss ?? null, b: hb.mss ?? null },
+    windowScale: windowScaleSummary(basics.windowScale.a, basics.windowScale.b, analysis),
     flags: analysis.flagCounts,
     initialRtt: analysis.initialRtt,
     maxBytesInFlight: analysis.maxBytesInFlight,

@@ -4,23 +4,14 @@
  * retransmissions in their own colour and weight, persist probes as diamonds (the host sends them as markers), and every marker the
  * host sent (out-of-window crosses, zero-window and window-full marks).
  */
-import { MarkerKind, type SeriesResult } from '../../src/protocol';
+import { AnalysisFlag, MarkerKind, type SeriesResult } from '../../src/protocol';
 import type { Theme } from '../theme';
 import { drawGlyph, markerStyle, strokeStep } from './draw';
 import { GUTTER, type Lane } from './lanes';
 import { type Scale, stepAt, visibleRange } from './scales';
 
-/** Analysis flag bits of `segments.flags` (src/core/analysis/flags.ts; the webview may import only the protocol). */
-export const FLAG = {
-  ZERO_WINDOW_PROBE: 1 << 1,
-  WINDOW_FULL: 1 << 4,
-  KEEP_ALIVE: 1 << 5,
-  RETRANSMISSION: 1 << 8,
-  FAST_RETRANSMISSION: 1 << 9,
-  SPURIOUS_RETRANSMISSION: 1 << 10,
-  OUT_OF_ORDER: 1 << 11,
-  PERSIST_PROBE: 1 << 14,
-} as const;
+/** Analysis flag bits of `segments.flags`, as the core writes them. */
+export const FLAG = AnalysisFlag;
 
 const RETRANSMITTED = FLAG.RETRANSMISSION | FLAG.FAST_RETRANSMISSION | FLAG.SPURIOUS_RETRANSMISSION;
 const PROBE = FLAG.PERSIST_PROBE | FLAG.ZERO_WINDOW_PROBE;

@@ -1,25 +1,10 @@
+import { AnalysisFlag } from '../../protocol';
+
 /**
  * Per-packet analysis flags: Wireshark's `tcp.analysis.*` (same names, same conditions, see
  * docs/analysis.md) plus our own beside them.
  */
-export const Flag = {
-  ZERO_WINDOW: 1 << 0,
-  ZERO_WINDOW_PROBE: 1 << 1,
-  ZERO_WINDOW_PROBE_ACK: 1 << 2,
-  WINDOW_UPDATE: 1 << 3,
-  WINDOW_FULL: 1 << 4,
-  KEEP_ALIVE: 1 << 5,
-  KEEP_ALIVE_ACK: 1 << 6,
-  DUPLICATE_ACK: 1 << 7,
-  RETRANSMISSION: 1 << 8,
-  FAST_RETRANSMISSION: 1 << 9,
-  SPURIOUS_RETRANSMISSION: 1 << 10,
-  OUT_OF_ORDER: 1 << 11,
-  LOST_SEGMENT: 1 << 12,
-  ACK_LOST_SEGMENT: 1 << 13,
-  /** Ours: a segment sent while the peer's last advertised window was zero (any probe style). */
-  PERSIST_PROBE: 1 << 14,
-} as const;
+export const Flag = AnalysisFlag;
 
 /** Flag names as the CLI and the webview print them (Wireshark's field names without `tcp.analysis.`). */
 export const FLAG_NAMES: readonly [number, string][] = [

@@ -1,8 +1,7 @@
 /** Turns the core's capture summary into the plain view data the webview shows (see src/protocol.ts). */
-import { encapsulationName } from '../decode/tunnels';
 import type { Flow } from '../flows/flow';
 import type { CaptureIngest } from '../ingest';
-import type { CaptureSummary, FindingSummary, FlowSummary } from '../summary';
+import { flowBasics, type CaptureSummary, type FindingSummary, type FlowSummary } from '../summary';
 import type { CaptureView, FlowRow } from '../../protocol';
 
 export function toCaptureView(summary: CaptureSummary, fileName: string): CaptureView {
@@ -81,24 +80,7 @@ export function partialView(filePath: string, fileName: string, ingest: CaptureI
  * `toCaptureView` takes from the summary, straight from the flow table.
  */
 export function flowRow(flow: Flow): FlowRow {
-  const p = flow.packets;
-  const [ha, hb] = flow.handshake;
-  const scale = (w: number | undefined) => (w === undefined || w < 0 ? null : w);
-  const start = p.length > 0 ? p.time[0] : 0;
-  return {
-    id: flow.id,
-    a: flow.a,
-    b: flow.b,
-    packetsAtoB: flow.packetCount[0],
-    packetsBtoA: flow.packetCount[1],
-    payloadAtoB: flow.payloadBytes[0],
-    payloadBtoA: flow.payloadBytes[1],
-    start,
-    duration: p.length > 0 ? p.time[p.length - 1] - start : 0,
-    windowScale: { a: scale(ha.windowScale), b: scale(hb.windowScale) },
-    mss: { a: ha.mss ?? null, b: hb.mss ?? null },
-    encapsulation: encapsulationName(flow.encapsulation),
-  };
+  return flowBasics(flow);
 }
 
 /** Stall and owed-update findings are about an episode: its end, for zooming to the whole of it. */
