@@ -7,30 +7,15 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, createWriteStream, readFileSync } from 'node:fs';
 import { copyFile, cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureCodeServer } from './tools.mjs';
+import { ensureCodeServer, freePort, QUIET_SETTINGS, waitForHealth } from './tools.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const demo = join(repo, 'test', 'fixtures', 'demo.pcap');
 const log = (message) => process.stdout.write(`[start] ${message}\n`);
 
-/** Settings for a quiet, offline first run: no welcome page, trust prompt, chat side bar or telemetry. */
-const SETTINGS = {
-  'workbench.startupEditor': 'none',
-  'security.workspace.trust.enabled': false,
-  'chat.disableAIFeatures': true,
-  'chat.commandCenter.enabled': false,
-  'workbench.secondarySideBar.defaultVisibility': 'hidden',
-  'telemetry.telemetryLevel': 'off',
-  'workbench.enableExperiments': false,
-  'workbench.tips.enabled': false,
-  'extensions.autoUpdate': false,
-  'extensions.autoCheckUpdates': false,
-  'update.mode': 'none',
-};
 
 function build() {
   log('building (node esbuild.mjs)…');
@@ -56,16 +41,6 @@ function runDesktop(code) {
   process.exitCode = result.status ?? 1;
 }
 
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 /** The unpacked extension, as VS Code expects it in an extensions folder: `<publisher>.<name>-<version>`. */
 async function installExtension(extensionsDir) {
@@ -82,20 +57,6 @@ async function installExtension(extensionsDir) {
   }
 }
 
-async function waitForHealth(url, child, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`code-server exited with code ${child.exitCode} before it was ready`);
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`code-server did not answer ${url} within ${timeoutMs / 1000} s`);
-}
 
 async function runCodeServer() {
   const codeServer = await ensureCodeServer((m) => log(m));
@@ -103,7 +64,7 @@ async function runCodeServer() {
   const dirs = { userData: join(session, 'user-data'), extensions: join(session, 'extensions'), tmp: join(session, 'tmp'), workspace: join(session, 'workspace') };
   for (const dir of Object.values(dirs)) await mkdir(dir, { recursive: true });
   await mkdir(join(dirs.userData, 'User'), { recursive: true });
-  await writeFile(join(dirs.userData, 'User', 'settings.json'), `${JSON.stringify(SETTINGS, null, 2)}\n`);
+  await writeFile(join(dirs.userData, 'User', 'settings.json'), `${JSON.stringify(QUIET_SETTINGS, null, 2)}\n`);
   await copyFile(demo, join(dirs.workspace, 'demo.pcap'));
   await installExtension(dirs.extensions);
 

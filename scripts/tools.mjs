@@ -3,6 +3,7 @@
 // browser, from npm). Everything lives under ~/.cache/tcp-flow-lens/<name>@<version>/; an install
 // runs in a temporary folder that is renamed into place only when it has finished, so an
 // interrupted install is never taken for a cache hit.
+import { createServer } from 'node:net';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -127,4 +128,46 @@ export function run(cmd, args, options = {}, log = defaultLog) {
 
 function defaultLog(message) {
   process.stderr.write(`[tools] ${message}\n`);
+}
+
+/** code-server settings for a quiet, offline first run: no welcome page, trust prompt, chat side bar, tips or telemetry. */
+export const QUIET_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'security.workspace.trust.enabled': false,
+  'chat.disableAIFeatures': true,
+  'chat.commandCenter.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'telemetry.telemetryLevel': 'off',
+  'workbench.enableExperiments': false,
+  'workbench.tips.enabled': false,
+  'extensions.autoUpdate': false,
+  'extensions.autoCheckUpdates': false,
+  'update.mode': 'none',
+};
+
+/** A free TCP port on 127.0.0.1 (never a fixed one: runs may overlap). */
+export function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Polls code-server's `/healthz` until it answers; fails early when the process exits. */
+export async function waitForHealth(url, child, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`code-server exited with code ${child.exitCode} before it was ready`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`code-server did not answer ${url} within ${timeoutMs / 1000} s`);
 }

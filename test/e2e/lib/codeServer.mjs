@@ -5,25 +5,14 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureCodeServer, run } from '../../../scripts/tools.mjs';
+import { ensureCodeServer, freePort, QUIET_SETTINGS, run, waitForHealth } from '../../../scripts/tools.mjs';
 
 /** A quiet, offline first run: no welcome page, trust prompt, chat side bar, tips or telemetry. */
 export const SETTINGS = {
-  'workbench.startupEditor': 'none',
-  'security.workspace.trust.enabled': false,
-  'chat.disableAIFeatures': true,
-  'chat.commandCenter.enabled': false,
-  'workbench.secondarySideBar.defaultVisibility': 'hidden',
-  'telemetry.telemetryLevel': 'off',
-  'workbench.enableExperiments': false,
-  'workbench.tips.enabled': false,
-  'extensions.autoUpdate': false,
-  'extensions.autoCheckUpdates': false,
+  ...QUIET_SETTINGS,
   'extensions.ignoreRecommendations': true,
-  'update.mode': 'none',
   'workbench.colorTheme': 'Default Dark Modern',
   // Keeps the Explorer rows in a stable order and the file names whole for the row clicks.
   'explorer.sortOrder': 'default',
@@ -112,7 +101,7 @@ export async function startCodeServer({ vsix, files = {}, smokeTestDriver = fals
     },
   };
   try {
-    await waitForHealth(`${session.origin}/healthz`, child);
+    await waitForHealth(`${session.origin}/healthz`, child, 90_000);
   } catch (err) {
     await session.stop({ keep: true });
     throw new Error(`${err.message}; its log: ${logFile}\n${tail(logFile)}`);
@@ -121,30 +110,7 @@ export async function startCodeServer({ vsix, files = {}, smokeTestDriver = fals
   return session;
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
-async function waitForHealth(url, child, timeoutMs = 90_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`code-server exited with code ${child.exitCode} before it was ready`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`code-server did not answer ${url} within ${timeoutMs / 1000} s`);
-}
 
 function killGroup(child, signal) {
   try {
