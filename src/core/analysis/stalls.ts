@@ -93,13 +93,9 @@ export function flowRtt(out: AnalysisColumns, initialRtt: number | null): number
 
 interface Open {
   startIndex: number;
-  /** The sender had filled the offered window, or probed: data was waiting. */
-  dataWaiting: boolean;
   probes: number[];
   outstanding: number;
   lastAck: number;
-  /** Right edge (ack + window) of the receiver's latest advertisement. */
-  edge: number;
 }
 
 /**
@@ -128,9 +124,6 @@ export function findStalls(flow: Flow, out: AnalysisColumns, receiver: 0 | 1, wi
       // a BSD/Windows byte, or a partial segment into a sub-MSS window when its persist timer fires.
       if (out.flags[i] & Flag.PERSIST_PROBE || (p.len[i] > 0 && !(flags & TcpFlag.SYN))) {
         open.probes.push(i);
-        open.dataWaiting = true;
-      } else if (((senderNext - open.edge) | 0) >= 0) {
-        open.dataWaiting = true;
       }
       if (flags & (TcpFlag.RST | TcpFlag.FIN)) {
         close(i, flags & TcpFlag.RST ? 'rst' : 'fin', null);
@@ -149,11 +142,9 @@ export function findStalls(flow: Flow, out: AnalysisColumns, receiver: 0 | 1, wi
       if (win < threshold && flags & TcpFlag.ACK && haveSender && ((senderNext - edge) | 0) >= 0) {
         open = {
           startIndex: i,
-          dataWaiting: true,
           probes: [],
           outstanding: Math.max(0, (senderNext - p.ack[i]) | 0),
           lastAck: p.ack[i],
-          edge,
         };
       }
       continue;
@@ -162,7 +153,6 @@ export function findStalls(flow: Flow, out: AnalysisColumns, receiver: 0 | 1, wi
       close(i, endedBy(i), win);
     } else {
       open.lastAck = p.ack[i];
-      open.edge = (p.ack[i] + win) >>> 0;
       if (flags & TcpFlag.FIN) close(i, 'fin', null);
     }
   }
@@ -188,7 +178,6 @@ export function findStalls(flow: Flow, out: AnalysisColumns, receiver: 0 | 1, wi
   function close(i: number, how: StallEnd, reopened: number | null): void {
     const o = open!;
     open = undefined;
-    if (!o.dataWaiting) return;
     const s = o.startIndex;
     const episode: StallEpisode = {
       receiver,
