@@ -12,12 +12,12 @@
 // --update-docs[=NAME] copies test-results/e2e/NAME.png (default: the NAT-bug view) to docs/screenshot-vscode.png.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { findChromium } from '../test/e2e/lib/chromium.mjs';
 import { webviewFeatures } from '../test/e2e/lib/features.mjs';
 import { formatListing, vsixEntries } from '../test/e2e/lib/vsix.mjs';
-import { CODE_SERVER_VERSION, cacheRoot, ensureCodeServer, run } from './tools.mjs';
+import { cacheRoot, ensureCodeServer, npmInstall, run } from './tools.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
@@ -50,10 +50,6 @@ function option(name) {
 function sourceOption() {
   const given = option('--source') ?? process.env.TCP_FLOW_LENS_SOURCE;
   return typeof given === 'string' ? given : undefined;
-}
-
-function onPath(name) {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => existsSync(join(dir, name)));
 }
 
 const canApt = () => process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
@@ -91,23 +87,14 @@ async function ensurePlaywright() {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'playwright-core-cache', private: true }));
     log(`installing playwright-core@${version} into ${dir}…`);
-    await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', `playwright-core@${version}`], { cwd: dir });
+    await npmInstall([`playwright-core@${version}`, '--ignore-scripts'], { cwd: dir });
   }
   process.env.TCP_FLOW_LENS_PLAYWRIGHT = pathToFileURL(entry).href;
   return dir;
 }
 
-/** code-server and Node 24; the first install compiles native modules (C++ toolchain, Python, Kerberos headers). */
+/** code-server and Node 24; the first install compiles native modules (tools.mjs installs what that needs, or says what is missing). */
 async function ensureTools() {
-  const cached = existsSync(join(cacheRoot(), `code-server@${CODE_SERVER_VERSION}`));
-  if (!cached) {
-    const missing = [['g++', 'build-essential'], ['make', 'build-essential'], ['python3', 'python3'], ['pkg-config', 'pkg-config']].filter(([cmd]) => !onPath(cmd));
-    if (!existsSync('/usr/include/gssapi/gssapi.h')) missing.push(['gssapi.h', 'libkrb5-dev']);
-    if (missing.length > 0) {
-      if (!canApt()) throw new Prerequisite(`installing code-server needs ${missing.map(([cmd]) => cmd).join(', ')} (Debian: ${[...new Set(missing.map(([, p]) => p))].join(' ')})`);
-      await aptInstall([...new Set(missing.map(([, p]) => p))]);
-    }
-  }
   try {
     await ensureCodeServer((m) => log(m));
   } catch (err) {

