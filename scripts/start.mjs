@@ -1,19 +1,24 @@
-// `npm start`: build, then run the extension in VS Code with the demo capture.
-// - With a desktop `code` on PATH: an Extension Development Host opening test/fixtures/demo.pcap.
+// `npm start`: build, then run the extension in VS Code with the demo captures, the NAT one open.
+// - With a desktop `code` on PATH: an Extension Development Host on a workspace of the two demos.
 // - Otherwise (or with `npm start -- --browser`): code-server (VS Code in the browser, installed once
 //   into ~/.cache/tcp-flow-lens by scripts/tools.mjs) on 127.0.0.1 with a fresh profile, this
-//   extension linked into a fresh extensions folder, and a workspace holding the demo capture.
+//   extension linked into a fresh extensions folder, and a workspace holding the demo captures.
 //   Ctrl-C stops it and removes the temporary profile.
+// Either way the extension opens the NAT demo by itself (TCP_FLOW_LENS_OPEN, src/host/commands.ts).
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { copyFile, cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureCodeServer, freePort, QUIET_SETTINGS, waitForHealth } from './tools.mjs';
+import { ensureCodeServer, freePort, onPath, QUIET_SETTINGS, waitForHealth } from './tools.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const demo = join(repo, 'test', 'fixtures', 'demo.pcap');
+/** The demos (src/host/demos.ts), under names that say which story each is; the first opens at start. */
+const DEMOS = [
+  ['nat-missing-window-update.pcap', join(repo, 'test', 'fixtures', 'natbug-buggy.pcap')],
+  ['read-exactly-n.pcap', join(repo, 'test', 'fixtures', 'demo.pcap')],
+];
 const log = (message) => process.stdout.write(`[start] ${message}\n`);
 
 
@@ -23,21 +28,17 @@ function build() {
   if (result.status !== 0) throw new Error('build failed');
 }
 
-function onPath(name) {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return join(dir, name);
-    } catch {
-      // not in this folder
-    }
-  }
-  return undefined;
+/** A fresh folder holding the demos; resolves to it and the path of the one to open first. */
+async function demoWorkspace(dir) {
+  await mkdir(dir, { recursive: true });
+  for (const [name, source] of DEMOS) await copyFile(source, join(dir, name));
+  return { workspace: dir, first: join(dir, DEMOS[0][0]) };
 }
 
-function runDesktop(code) {
-  log(`opening the demo capture in an Extension Development Host (${code})`);
-  const result = spawnSync(code, [`--extensionDevelopmentPath=${repo}`, demo], { stdio: 'inherit' });
+async function runDesktop(code) {
+  const { workspace, first } = await demoWorkspace(await mkdtemp(join(tmpdir(), 'tcp-flow-lens-demo-')));
+  log(`opening the NAT demo in an Extension Development Host (${code}); the other demo is in the Explorer (${workspace})`);
+  const result = spawnSync(code, [`--extensionDevelopmentPath=${repo}`, workspace], { stdio: 'inherit', env: { ...process.env, TCP_FLOW_LENS_OPEN: first } });
   process.exitCode = result.status ?? 1;
 }
 
@@ -51,7 +52,7 @@ async function installExtension(extensionsDir) {
     await symlink(repo, target, 'dir');
   } catch {
     await mkdir(target, { recursive: true });
-    for (const item of ['package.json', 'dist', 'media', 'test/fixtures/demo.pcap', 'README.md', 'LICENSE']) {
+    for (const item of ['package.json', 'dist', 'media', 'test/fixtures/demo.pcap', 'test/fixtures/natbug-buggy.pcap', 'README.md', 'LICENSE']) {
       await cp(join(repo, item), join(target, item), { recursive: true });
     }
   }
@@ -65,7 +66,7 @@ async function runCodeServer() {
   for (const dir of Object.values(dirs)) await mkdir(dir, { recursive: true });
   await mkdir(join(dirs.userData, 'User'), { recursive: true });
   await writeFile(join(dirs.userData, 'User', 'settings.json'), `${JSON.stringify(QUIET_SETTINGS, null, 2)}\n`);
-  await copyFile(demo, join(dirs.workspace, 'demo.pcap'));
+  const { first } = await demoWorkspace(dirs.workspace);
   await installExtension(dirs.extensions);
 
   const port = await freePort();
@@ -79,7 +80,8 @@ async function runCodeServer() {
   const logFile = join(session, 'code-server.log');
   const out = createWriteStream(logFile);
   // Its own process group, so that stopping it reaches the extension host and other helpers too.
-  const child = spawn(codeServer.node, args, { env: { ...codeServer.env, TMPDIR: dirs.tmp }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const env = { ...codeServer.env, TMPDIR: dirs.tmp, TCP_FLOW_LENS_OPEN: first };
+  const child = spawn(codeServer.node, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   child.stdout.pipe(out);
   child.stderr.pipe(out);
   const exited = new Promise((r) => child.once('exit', (code, signal) => r(code ?? (signal ? 128 : 1))));
@@ -113,7 +115,8 @@ async function runCodeServer() {
   const url = `http://127.0.0.1:${port}/?folder=${encodeURI(dirs.workspace)}`;
   log('code-server is ready. Open this URL in a browser on this machine:');
   process.stdout.write(`\n    ${url}\n\n`);
-  log('then click demo.pcap in the Explorer, or run "TCP Flow Lens: Open Demo Capture" from the Command Palette (F1).');
+  log(`it opens ${DEMOS[0][0]} (a NAT that never reopens its window: owed window updates) by itself;`);
+  log(`${DEMOS[1][0]} (an application that reads exactly n bytes) is in the Explorer. "TCP Flow Lens: Open Demo Capture…" (F1) offers both.`);
   log(`code-server log: ${logFile}. Press Ctrl-C to stop.`);
   const code = await exited;
   if (!stopping) {
@@ -141,7 +144,7 @@ function tail(file, lines = 30) {
 async function main() {
   build();
   const code = process.argv.includes('--browser') ? undefined : onPath('code');
-  if (code) runDesktop(code);
+  if (code) await runDesktop(code);
   else await runCodeServer();
 }
 

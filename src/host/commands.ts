@@ -1,5 +1,5 @@
 /**
- * The palette commands: open a capture from a file picker or the bundled demo; and, for the active
+ * The palette commands: open a capture from a file picker or one of the bundled demos; and, for the active
  * capture editor, switch direction, next/previous finding, reset zoom (posted to its webview), copy
  * a finding as text (done here: the host has the clipboard), and reveal a flow or finding (the
  * flows tree view's clicks).
@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { findingText } from '../core/view/findingText';
 import type { CaptureView, EditorCommand, FindingRow } from '../protocol';
 import { CaptureEditorProvider } from './captureEditor';
+import { chooseDemo, demoUri } from './demos';
 import type { CaptureEditors } from './captureEditors';
 import type { EditorSession } from './editorSession';
 import { type FlowsNode, REVEAL_COMMAND } from './flowsTree';
@@ -23,16 +24,30 @@ const EDITOR_COMMANDS: readonly [string, EditorCommand][] = [
 export function registerCommands(context: vscode.ExtensionContext, editors: CaptureEditors): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('tcpFlowLens.openCapture', openCapture),
-    vscode.commands.registerCommand('tcpFlowLens.openDemo', () => openWithLens(demoCaptureUri(context.extensionUri))),
+    vscode.commands.registerCommand('tcpFlowLens.openDemo', (id?: unknown) => openDemo(context.extensionUri, id)),
     ...EDITOR_COMMANDS.map(([id, command]) => vscode.commands.registerCommand(id, () => activeEditor(editors)?.command(command))),
     vscode.commands.registerCommand('tcpFlowLens.copyFinding', (node?: FlowsNode) => copyFinding(editors, node)),
     vscode.commands.registerCommand(REVEAL_COMMAND, (flowId: number, findingId?: number) => activeEditor(editors)?.reveal(flowId, findingId)),
   );
 }
 
-/** The demo: a receiver that waits for FIONREAD to report n bytes while the kernel closes the window. */
-export function demoCaptureUri(extensionUri: vscode.Uri): vscode.Uri {
-  return vscode.Uri.joinPath(extensionUri, 'test', 'fixtures', 'demo.pcap');
+async function openDemo(extensionUri: vscode.Uri, id?: unknown): Promise<void> {
+  const demo = await chooseDemo(id);
+  if (demo) await openWithLens(demoUri(extensionUri, demo));
+}
+
+/**
+ * `npm start` names the capture to show first in TCP_FLOW_LENS_OPEN (code-server cannot be told to
+ * open a file in a given editor before the extension is registered). A path of the extension
+ * host's machine; nothing happens when it is unset.
+ */
+export async function openOnStartup(path = process.env.TCP_FLOW_LENS_OPEN): Promise<void> {
+  if (!path) return;
+  try {
+    await openWithLens(vscode.Uri.file(path));
+  } catch (err) {
+    void vscode.window.showWarningMessage(`TCP Flow Lens could not open ${path} (TCP_FLOW_LENS_OPEN): ${(err as Error).message ?? err}`);
+  }
 }
 
 async function openCapture(): Promise<void> {

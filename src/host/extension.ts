@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { CaptureEditorProvider } from './captureEditor';
 import { CaptureEditors } from './captureEditors';
-import { registerCommands } from './commands';
+import { openOnStartup, registerCommands } from './commands';
 import { FLOWS_VIEW_ID, FlowsTreeProvider } from './flowsTree';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -11,6 +11,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(editors, flows, vscode.window.createTreeView(FLOWS_VIEW_ID, { treeDataProvider: flows, showCollapseAll: true }));
   CaptureEditorProvider.register(context, editors);
   registerCommands(context, editors);
+  void openOnStartup();
 }
 
 export function deactivate(): void {}

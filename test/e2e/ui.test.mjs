@@ -288,6 +288,24 @@ describe('TCP Flow Lens in code-server', { timeout: 10 * 60_000 }, () => {
     await page.mouse.move(1, 1);
   });
 
+  step('"Open Demo Capture…" offers the NAT demo first; it opens with its owed window updates', async (t) => {
+    await closeAllEditors();
+    await runCommand(page, 'TCP Flow Lens: Open Demo Capture…');
+    const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await rows.first().waitFor({ timeout: SLOW });
+    const offered = (await rows.allInnerTexts()).map((text) => text.replace(/\s+/g, ' '));
+    t.diagnostic(`offered: ${offered.join(' | ')}`);
+    assert.equal(offered.length, 2, 'two demos');
+    assert.match(offered[0], /NAT that never reopens its window/, 'the NAT demo is not first');
+    assert.match(offered[1], /reads exactly n bytes/);
+    await page.keyboard.press('Enter');
+    await assert.doesNotReject(activeTab(page).filter({ hasText: 'natbug-buggy.pcap' }).waitFor(), 'the NAT demo did not open');
+    const owed = captureFrame(page).locator('[data-finding-kind="window_update_owed"]');
+    await owed.first().waitFor({ timeout: SLOW });
+    t.diagnostic(`${await owed.count()} owed-update findings in the NAT demo`);
+    assert.ok((await owed.count()) >= 3, 'the NAT demo shows fewer than 3 owed updates');
+  });
+
   step('a damaged capture shows the warning with its byte offset and the part that was read', async (t) => {
     const frame = await openCapture(t, 'damaged.pcap');
     const rows = frame.locator('[data-flow-id]');

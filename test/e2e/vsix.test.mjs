@@ -35,13 +35,20 @@ test('the packaged manifest has what the Marketplace shows', () => {
   assert.ok(manifest.main && files.includes(manifest.main.replace(/^\.\//, '')), `main (${manifest.main}) is not in the .vsix`);
 });
 
+/** The demo captures "Open Demo Capture…" offers (src/host/demos.ts): the only files of test/ that ship. */
+const DEMO_FILES = ['test/fixtures/natbug-buggy.pcap', 'test/fixtures/demo.pcap'];
+
+test('the .vsix carries both demo captures', () => {
+  for (const demo of DEMO_FILES) assert.ok(files.includes(demo), `${demo} is not in the .vsix`);
+});
+
 test('the .vsix holds no sources, source maps, tests or tooling', () => {
   const devFile = (f) =>
     /\.(ts|tsx|map)$/.test(f) && !f.endsWith('.d.ts')
       ? 'source or source map'
       : /^(src|scripts|bench|node_modules|out|\.ci|\.vscode|test-results)\//.test(f)
         ? 'development folder'
-        : /^test\//.test(f) && f !== 'test/fixtures/demo.pcap'
+        : /^test\//.test(f) && !DEMO_FILES.includes(f)
           ? 'test file'
           : /^(tsconfig.*\.json|eslint\.config\.mjs|esbuild\.mjs|package-lock\.json|\.gitignore|\.vscodeignore)$|\.vsix$/.test(f)
             ? 'tooling'

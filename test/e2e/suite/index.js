@@ -100,11 +100,13 @@ test('every contributed command is registered', async () => {
   say(`  ${contributed.length} commands: ${contributed.join(', ')}`);
 });
 
-test('"Open Demo Capture" opens the bundled demo in the capture editor', async () => {
-  await vscode.commands.executeCommand('tcpFlowLens.openDemo');
-  const input = await activeCustomTab(vscode.Uri.file(path.join(extension().extensionPath, 'test', 'fixtures', 'demo.pcap')));
-  assert.equal(input.viewType, VIEW_TYPE);
-  await closeAllEditors();
+test('"Open Demo Capture…" opens each bundled demo in the capture editor (the NAT one by its id)', async () => {
+  for (const [id, file] of [['nat', 'natbug-buggy.pcap'], ['read-exactly-n', 'demo.pcap']]) {
+    await vscode.commands.executeCommand('tcpFlowLens.openDemo', id);
+    const input = await activeCustomTab(vscode.Uri.file(path.join(extension().extensionPath, 'test', 'fixtures', file)));
+    assert.equal(input.viewType, VIEW_TYPE, id);
+    await closeAllEditors();
+  }
 });
 
 test('the editor commands run against an open capture and with none open', async () => {
