@@ -290,7 +290,7 @@ describe('TCP Flow Lens in code-server', { timeout: 10 * 60_000 }, () => {
 
   step('"Open Demo Capture…" offers the NAT demo first; it opens with its owed window updates', async (t) => {
     await closeAllEditors();
-    await runCommand(page, 'TCP Flow Lens: Open Demo Capture…');
+    await runCommand(page, 'TCP Flow Lens: Open Demo Capture…', { opensQuickPick: true });
     const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     await rows.first().waitFor({ timeout: SLOW });
     const offered = (await rows.allInnerTexts()).map((text) => text.replace(/\s+/g, ' '));

@@ -89,8 +89,12 @@ export function captureFrame(page) {
   return page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
 }
 
-/** Runs a palette command by its title ("Category: Title"), as typed after F1. */
-export async function runCommand(page, title) {
+/**
+ * Runs a palette command by its title ("Category: Title"), as typed after F1. With
+ * `{ opensQuickPick: true }` the command shows a quick pick of its own: wait for that instead of
+ * the palette closing.
+ */
+export async function runCommand(page, title, { opensQuickPick = false } = {}) {
   // Escape only closes a quick input left open; pressed in the webview it could change the view.
   if (await page.locator('.quick-input-widget').isVisible()) await page.keyboard.press('Escape');
   await page.keyboard.press('F1');
@@ -100,7 +104,13 @@ export async function runCommand(page, title) {
   const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: title }).first();
   await row.waitFor();
   await row.click();
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  if (!opensQuickPick) return page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  // The palette's input starts with '>'; the command's own quick pick starts empty.
+  const deadline = Date.now() + SLOW;
+  while (((await input.inputValue().catch(() => '>')) ?? '>').startsWith('>')) {
+    if (Date.now() > deadline) throw new Error(`${title} did not show its quick pick`);
+    await page.waitForTimeout(100);
+  }
 }
 
 /** Whether the palette lists a command with this title (without running it). */
