@@ -4,13 +4,32 @@
 export interface NatBugEpisode {
   /** Seconds from the first packet of the capture to the receiver's first window below one MSS. */
   at: number;
+  /** Frame number of the receiver's first window below one MSS. */
+  start_frame: number;
   /** Seconds from the episode start to each segment the sender sent during it (its persist probes). */
   probes: number[];
+  /** Frame numbers of those segments. */
+  probe_frames: number[];
   /** Seconds until the receiver advertised at least one MSS again (absent when it never did). */
   duration?: number;
   /** The reopened window in bytes (scaled). */
   window?: number;
+  /** Frame number of the receiver's segment that reopened the window (absent when it never did). */
+  end_frame?: number;
+  /** For a probe reply: milliseconds from the probe to the reply, as the capture shows them. */
+  reply_ms?: number;
   ended_by: 'probe_reply' | 'data_ack' | 'window_update' | 'fin';
+}
+
+/** What the receiver says it did (its summary line; see receiver.py). */
+export interface NatBugReceiver {
+  /** Whether it ran at a real-time priority (SCHED_FIFO). */
+  realtime: boolean;
+  /** Window closures, and how many reopened with its reply to a probe or with its own update. */
+  window_closures: number;
+  reopened_by_probe_reply: number;
+  updates_sent: number;
+  probe_replies: number;
 }
 
 export interface NatBugCapture {
@@ -21,6 +40,9 @@ export interface NatBugCapture {
   /** The receiver's nat-flow-trace/1 JSON Lines log. */
   log: string;
   episodes: NatBugEpisode[];
+  /** The handshake's RTT in milliseconds (SYN to the ACK of the SYN-ACK), as check.py measured it. */
+  rttMs: number;
+  receiver: NatBugReceiver;
   seconds: number;
 }
 
@@ -30,7 +52,7 @@ export function makeNatBugCapture(options: {
   mode: 'buggy' | 'fixed';
   out: string;
   timeoutMs?: number;
-  /** Bytes the kernel sender sends (default 1 MiB, about 22 episodes). */
+  /** Bytes the kernel sender sends (default 1 MiB, about 16 episodes). */
   bytes?: number;
   /** Where the receiver writes its trace (default `${out}.trace.jsonl`). */
   log?: string;

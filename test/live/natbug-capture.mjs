@@ -72,5 +72,13 @@ export async function makeNatBugCapture({ mode, out, timeoutMs = 30_000, bytes, 
     throw new Error(`makeNatBugCapture(${mode}): ${why}${stderr.trim() ? ` (${stderr.trim()})` : ''}`);
   }
   const episodes = summary.episodes.filter((e) => e.ended_by !== 'fin');
-  return { capture, episodesExpected: episodes.length, log: trace, episodes, seconds: summary.seconds };
+  return {
+    capture,
+    episodesExpected: episodes.length,
+    log: trace,
+    episodes,
+    rttMs: summary.rtt_ms,
+    receiver: summary.receiver,
+    seconds: summary.seconds,
+  };
 }

@@ -1,14 +1,17 @@
 /**
  * Screenshots of the capture editor in VS Code's light and dark themes at 100 % and 200 % (and high
  * contrast at 100 %), written to test-results/ for a person to look at; docs/screenshot-light.png
- * and docs/screenshot-dark.png are picked from them. Each must also render without errors, and the
- * owed markers must be there when the flow owes updates.
+ * and docs/screenshot-dark.png are picked from them. Each is also checked at known pixels before
+ * the hover: every stall in view shaded in the theme's warning colour at its alpha from its start to
+ * its end and the background just outside it, and the owed triangle at each owed instant in the
+ * theme's error colour (harness/drawn.ts); and it must render without script errors.
  */
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type Session, startSession } from './harness/browser';
+import { assertOwedMarkers, assertStallShading } from './harness/drawn';
 import { availableFixtures, captureOf, geometry, loadFixture, mostOwedFlowId, settled, xOf } from './harness/probe';
 
 const OUT = join(__dirname, '../../test-results');
@@ -42,6 +45,11 @@ for (const [theme, scale] of [
     const page = await session.open({ fixture: FIXTURE, theme, width: 1400, height: 860, scale, state });
     try {
       await settled(page);
+      if (last) {
+        assert.ok((await assertStallShading(page, view, flowId, theme)) >= 1, 'no stall in view was checked');
+        const owed = stalls.slice(0, 3).some((s) => s.owed);
+        assert.equal((await assertOwedMarkers(page, view, flowId, theme)) >= 1, owed, 'owed markers checked');
+      }
       // Hover inside the second stall: the tooltip tells the episode and the owed update.
       const inside = stalls[1] ?? stalls[0];
       if (inside) {

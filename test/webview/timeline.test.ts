@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { type Session, startSession } from './harness/browser';
-import { MARKER_STRIP_PROBE_Y, SHADING_PROBE_ROWS, STALL_ALPHA } from './harness/expect';
-import { availableFixtures, blend, captureOf, drawnResult, geometry, loadFixture, mostOwedFlowId, near, pixels, settled, stallsShown, themeColour, xOf, zoomToLoneSegment } from './harness/probe';
+import { assertOwedMarkers, assertStallShading } from './harness/drawn';
+import { availableFixtures, captureOf, drawnResult, geometry, loadFixture, mostOwedFlowId, settled, xOf, zoomToLoneSegment } from './harness/probe';
 
 let session: Session;
 before(async () => {
@@ -42,54 +42,13 @@ for (const name of availableFixtures()) {
     });
 
     test('stall episodes are shaded across all three lanes, from their start to their end', async () => {
-      const g = await geometry(page);
-      const stalls = stallsShown(view, flowId, g.direction).filter((s) => xOf(g, s.end) - xOf(g, s.start) >= 10);
-      if (stalls.length === 0) return;
-      const bg = themeColour('dark', 'editor-background');
-      const shade = blend(bg, themeColour('dark', 'editorWarning-foreground'), STALL_ALPHA.dark);
-      const inAnyStall = (x: number) => view.stalls.some((s) => s.flowId === flowId && x >= xOf(g, s.start) - 1 && x <= xOf(g, s.end) + 1);
-      const inPlot = (x: number) => x >= g.plotLeft && x <= g.plotLeft + g.plotWidth;
-      // Sample where no data is drawn, so only the shading colours the pixel: the band above each lane's plot.
-      for (const [lane, ys] of Object.entries(SHADING_PROBE_ROWS)) {
-        const probes: { what: string; x: number; inside: boolean }[] = [];
-        for (const s of stalls) {
-          const [x0, x1] = [xOf(g, s.start), xOf(g, s.end)];
-          probes.push({ what: `just inside the start of the stall at ${s.start.toFixed(4)} s`, x: x0 + 3, inside: true }, { what: `just inside its end at ${s.end.toFixed(4)} s`, x: x1 - 3, inside: true });
-          for (const x of [x0 - 3, x1 + 3]) if (inPlot(x) && !inAnyStall(x)) probes.push({ what: `just outside the stall at ${s.start.toFixed(4)} s`, x, inside: false });
-        }
-        const got = await pixels(page, lane, probes.flatMap((p) => ys.map((y) => [p.x, y] as [number, number])));
-        probes.forEach((p, k) => {
-          ys.forEach((y, j) => {
-            const px = got[k * ys.length + j];
-            assert.ok(near(px, p.inside ? shade : bg, 8), `${lane} lane, ${p.what} (x ${p.x.toFixed(1)}, y ${y}): ${px.slice(0, 3)} is not ${p.inside ? `the stall shade ${shade}` : `the background ${bg}`}`);
-          });
-        });
-      }
+      await assertStallShading(page, view, flowId, 'dark');
     });
 
     const owed = view.stalls.filter((s) => s.owed);
     test(owed.length ? 'an owed marker stands at each instant an update was owed' : 'no owed marker: this receiver owed nothing', async () => {
-      const g = await geometry(page);
-      const red = themeColour('dark', 'editorError-foreground');
-      const shown = stallsShown(view, flowId, g.direction);
-      const owedShown = shown.filter((s) => s.owed);
-      if (owedShown.length === 0) {
-        const xs = Array.from({ length: g.plotWidth }, (_, i) => g.plotLeft + i);
-        const row = await pixels(page, 'sequence', xs.map((x) => [x, MARKER_STRIP_PROBE_Y]));
-        const hits = row.filter((p) => near(p, red, 40)).length;
-        assert.equal(hits, 0, `${hits} owed-coloured pixels in the marker strip of a flow that owes nothing`);
-        assert.equal(owed.length, 0, 'the fixture owes updates on another flow or direction than the one shown');
-        return;
-      }
-      for (const s of owedShown) {
-        const x = xOf(g, s.owed!.moment);
-        const around = await pixels(page, 'sequence', [-1, 0, 1].map((dx) => [x + dx, MARKER_STRIP_PROBE_Y]));
-        assert.ok(
-          around.some((p) => near(p, red, 40)),
-          `no owed triangle at x ${x.toFixed(1)} (owed at ${s.owed!.moment.toFixed(4)} s): ${JSON.stringify(around)}`,
-        );
-      }
-      assert.match((await page.locator('.lane-sequence canvas').getAttribute('aria-label')) ?? '', /owed window update/);
+      const checked = await assertOwedMarkers(page, view, flowId, 'dark');
+      if (checked === 0) assert.equal(owed.length, 0, 'the fixture owes updates on another flow or direction than the one shown');
     });
 
     test('wheel zoom: the host is asked again when the full view was decimated, else the cache answers', async () => {

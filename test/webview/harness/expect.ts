@@ -4,7 +4,7 @@
  */
 
 /** Stall shading alpha per theme kind (theme.ts `stallAlpha`). */
-export const STALL_ALPHA = { dark: 0.15, light: 0.13 } as const;
+export const STALL_ALPHA = { dark: 0.15, light: 0.13, 'high-contrast': 0.25 } as const;
 
 /** A row through the owed triangle (highlights.ts: apex down from y = 2 to 2 + TRIANGLE = 13). */
 export const MARKER_STRIP_PROBE_Y = 6;
