@@ -1,7 +1,7 @@
-/** Decimation to the pixel grid (src/core/view/decimate.ts): columns, column runs, first/min/max/last picks, Growable. */
+/** Decimation to the pixel grid (src/core/view/decimate.ts): columns, column runs, first/min/max/last picks. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decimateLane, decimateLine, Growable, PixelGrid } from '../../src/core/view/decimate';
+import { decimateLane, decimateLine, PixelGrid } from '../../src/core/view/decimate';
 
 describe('PixelGrid.column', () => {
   const grid = new PixelGrid(0, 1, 10);
@@ -89,21 +89,5 @@ describe('decimateLane', () => {
     // Column 1 (positions 6..7): first 6, v0 min 7, last 7.
     assert.deepEqual(Array.from(decimateLane({ index, v0, v1 }, 0, 8, time, grid, 4)), [0, 1, 2, 4, 5, 6, 7]);
     assert.deepEqual(Array.from(decimateLane({ index, v0, v1 }, 1, 4, time, grid, 4)), [1, 2, 3]);
-  });
-});
-
-describe('Growable', () => {
-  it('grows past its first 64 slots by doubling and hands back exactly what was pushed', () => {
-    const g = new Growable(Uint32Array);
-    for (let k = 0; k < 200; k++) g.push(k * 3);
-    assert.equal(g.length, 200);
-    const out = g.done();
-    assert.ok(out instanceof Uint32Array);
-    assert.deepEqual(Array.from(out), Array.from({ length: 200 }, (_, k) => k * 3));
-    assert.equal(out.buffer.byteLength, 200 * 4);
-  });
-
-  it('done() of an empty one is empty', () => {
-    assert.equal(new Growable(Float64Array).done().length, 0);
   });
 });

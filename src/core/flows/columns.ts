@@ -1,53 +1,45 @@
-/** A flow's packets as typed-array columns that grow by doubling; loops run over an index. */
+/** A flow's packets as typed-array columns that grow by half again when full; loops run over an index. */
 
-import { grow } from '../typed';
+import { columnFields, grow, growColumns } from '../typed';
 
-export class PacketColumns {
-  length = 0;
+/** One column per packet field, declared once: allocated and grown together (typed.ts). */
+const PACKET_COLUMNS = {
   /** 1-based frame number in the capture. */
-  frame: Uint32Array;
+  frame: Uint32Array,
   /** Seconds since the capture's first packet. */
-  time: Float64Array;
+  time: Float64Array,
   /** Exact timestamp: whole seconds relative to the first packet's second, and nanoseconds. */
-  secDelta: Int32Array;
-  nsec: Uint32Array;
+  secDelta: Int32Array,
+  nsec: Uint32Array,
   /** 0 = a→b, 1 = b→a. */
-  dir: Uint8Array;
-  seq: Uint32Array;
-  ack: Uint32Array;
+  dir: Uint8Array,
+  seq: Uint32Array,
+  ack: Uint32Array,
   /** TCP payload length (tcp.len). */
-  len: Uint32Array;
+  len: Uint32Array,
   /** The 16-bit window field as on the wire. */
-  winRaw: Uint16Array;
+  winRaw: Uint16Array,
   /** TcpFlag bits. */
-  tcpFlags: Uint16Array;
+  tcpFlags: Uint16Array,
   /** TcpOpt bits. */
-  opts: Uint8Array;
+  opts: Uint8Array,
   /** Index of this packet's first SACK block pair in `sackEdges` (valid when opts has SACK). */
-  sackAt: Uint32Array;
+  sackAt: Uint32Array,
   /** Frame length on the wire (frame.len). */
-  wireLen: Uint32Array;
+  wireLen: Uint32Array,
+  /** How many SACK blocks the packet carries (its edges are in `sackEdges`). */
+  sackCount: Uint8Array,
+};
+
+/** The packets of one flow: `flow.packets.seq[i]` and so on, one field per column of PACKET_COLUMNS. */
+export class PacketColumns extends columnFields(PACKET_COLUMNS) {
+  length = 0;
   /** SACK blocks of all packets: left, right, left, right, … with the count in `sackCount`. */
-  sackEdges: Uint32Array;
-  sackCount: Uint8Array;
+  sackEdges = new Uint32Array(8);
   sackUsed = 0;
 
   constructor(capacity = 16) {
-    this.frame = new Uint32Array(capacity);
-    this.time = new Float64Array(capacity);
-    this.secDelta = new Int32Array(capacity);
-    this.nsec = new Uint32Array(capacity);
-    this.dir = new Uint8Array(capacity);
-    this.seq = new Uint32Array(capacity);
-    this.ack = new Uint32Array(capacity);
-    this.len = new Uint32Array(capacity);
-    this.winRaw = new Uint16Array(capacity);
-    this.tcpFlags = new Uint16Array(capacity);
-    this.opts = new Uint8Array(capacity);
-    this.sackAt = new Uint32Array(capacity);
-    this.wireLen = new Uint32Array(capacity);
-    this.sackCount = new Uint8Array(capacity);
-    this.sackEdges = new Uint32Array(8);
+    super(capacity);
   }
 
   get capacity(): number {
@@ -57,21 +49,8 @@ export class PacketColumns {
   /** Make room for one more packet; returns its index. */
   next(): number {
     if (this.length === this.frame.length) {
-      const c = Math.ceil(this.frame.length * 1.5); // 1.5, not 2: less idle capacity in the largest columns
-      this.frame = grow(this.frame, c);
-      this.time = grow(this.time, c);
-      this.secDelta = grow(this.secDelta, c);
-      this.nsec = grow(this.nsec, c);
-      this.dir = grow(this.dir, c);
-      this.seq = grow(this.seq, c);
-      this.ack = grow(this.ack, c);
-      this.len = grow(this.len, c);
-      this.winRaw = grow(this.winRaw, c);
-      this.tcpFlags = grow(this.tcpFlags, c);
-      this.opts = grow(this.opts, c);
-      this.sackAt = grow(this.sackAt, c);
-      this.wireLen = grow(this.wireLen, c);
-      this.sackCount = grow(this.sackCount, c);
+      // By half again, not doubling: less idle capacity in the largest columns.
+      growColumns(this, PACKET_COLUMNS, Math.ceil(this.frame.length * 1.5));
     }
     return this.length++;
   }

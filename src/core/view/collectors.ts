@@ -2,7 +2,8 @@
 import type { FlowAnalysis } from '../analysis/analyze';
 import type { Flow } from '../flows/flow';
 import type { SeriesResult } from '../../protocol';
-import { Growable, type Lane, type PixelGrid } from './decimate';
+import { ColumnSet } from '../typed';
+import type { Lane, PixelGrid } from './decimate';
 import { relativeSeq } from './lanes';
 
 const rel = relativeSeq;
@@ -44,25 +45,23 @@ export function segmentBars(flow: Flow, analysis: FlowAnalysis, lane: Lane, a: n
   return bars.done();
 }
 
-class Bars {
-  private readonly time = new Growable(Float64Array);
-  private readonly seq = new Growable(Float64Array);
-  private readonly end = new Growable(Float64Array);
-  private readonly count = new Growable(Uint32Array);
-  private readonly frame = new Growable(Uint32Array);
-  private readonly flags = new Growable(Uint32Array);
+/** Segment bars, one row each: the columns of SeriesResult['segments']. */
+const BAR_COLUMNS = { time: Float64Array, seq: Float64Array, end: Float64Array, count: Uint32Array, frame: Uint32Array, flags: Uint32Array };
 
-  push(time: number, seq: number, end: number, count: number, frame: number, flags: number): void {
-    this.time.push(time);
-    this.seq.push(seq);
-    this.end.push(end);
-    this.count.push(count);
-    this.frame.push(frame);
-    this.flags.push(flags);
+class Bars extends ColumnSet<typeof BAR_COLUMNS> {
+  constructor() {
+    super(BAR_COLUMNS);
   }
 
-  done(): SeriesResult['segments'] {
-    return { time: this.time.done(), seq: this.seq.done(), end: this.end.done(), count: this.count.done(), frame: this.frame.done(), flags: this.flags.done() };
+  push(time: number, seq: number, end: number, count: number, frame: number, flags: number): void {
+    const k = this.next();
+    const c = this.columns;
+    c.time[k] = time;
+    c.seq[k] = seq;
+    c.end[k] = end;
+    c.count[k] = count;
+    c.frame[k] = frame;
+    c.flags[k] = flags;
   }
 }
 
@@ -103,22 +102,19 @@ export function sackBlocks(flow: Flow, lane: Int32Array, a: number, b: number, b
   return columns.done();
 }
 
-class Blocks {
-  private readonly time = new Growable(Float64Array);
-  private readonly left = new Growable(Float64Array);
-  private readonly right = new Growable(Float64Array);
+/** SACK blocks, one row each: the columns of SeriesResult['sacks']. */
+const BLOCK_COLUMNS = { time: Float64Array, left: Float64Array, right: Float64Array };
 
-  get length(): number {
-    return this.time.length;
+class Blocks extends ColumnSet<typeof BLOCK_COLUMNS> {
+  constructor() {
+    super(BLOCK_COLUMNS);
   }
 
   push(time: number, left: number, right: number): void {
-    this.time.push(time);
-    this.left.push(left);
-    this.right.push(right);
-  }
-
-  done(): SeriesResult['sacks'] {
-    return { time: this.time.done(), left: this.left.done(), right: this.right.done() };
+    const k = this.next();
+    const c = this.columns;
+    c.time[k] = time;
+    c.left[k] = left;
+    c.right[k] = right;
   }
 }

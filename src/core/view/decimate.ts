@@ -5,6 +5,7 @@
  * A range is walked one column at a time (`PixelGrid.columnEnd`, a binary search), the column's
  * state in locals: that loop is the hot path of every zoom.
  */
+import { Growable } from '../typed';
 
 /** Pixel columns of [t0, t1]: columns 0 .. width − 1 (times outside are clamped). */
 export class PixelGrid {
@@ -167,30 +168,3 @@ export function decimateLane(lane: Lane, a: number, b: number, time: Float64Arra
   }
   return picks.picked.done();
 }
-
-type TypedArray = Float64Array | Uint32Array | Uint8Array | Int32Array;
-type TypedCtor<T extends TypedArray> = { new (n: number): T };
-
-/** A typed array that grows by doubling; `done()` returns an exact-length copy with its own buffer. */
-export class Growable<T extends TypedArray> {
-  private data: T;
-  length = 0;
-
-  constructor(private readonly ctor: TypedCtor<T>) {
-    this.data = new ctor(64);
-  }
-
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const bigger = new this.ctor(this.data.length * 2);
-      bigger.set(this.data as never);
-      this.data = bigger;
-    }
-    this.data[this.length++] = v;
-  }
-
-  done(): T {
-    return this.data.slice(0, this.length) as T;
-  }
-}
-

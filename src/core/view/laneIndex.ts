@@ -9,7 +9,8 @@ import { Flag } from '../analysis/flags';
 import { TcpFlag, TcpOpt } from '../decode/segment';
 import type { Flow } from '../flows/flow';
 import { MarkerKind, type SeriesResult } from '../../protocol';
-import { Growable, type Lane } from './decimate';
+import { ColumnSet, Growable } from '../typed';
+import type { Lane } from './decimate';
 import { relativeSeq, sequenceBase, stallThreshold, windowReading, type WindowReading } from './lanes';
 
 const SYN = TcpFlag.SYN;
@@ -171,13 +172,14 @@ function lane(size: number, twoValued: boolean): Lane {
   return { index: new Int32Array(size), v0, v1: twoValued ? new Float64Array(size) : v0 };
 }
 
+/** Marker rows: the columns of `Markers`. */
+const MARKER_COLUMNS = { index: Int32Array, time: Float64Array, value: Float64Array, kind: Uint8Array, frame: Uint32Array };
+
 /** Markers in packet order; a packet with several marks gets one marker per kind. */
-class MarkerList {
-  private readonly index = new Growable(Int32Array);
-  private readonly time = new Growable(Float64Array);
-  private readonly value = new Growable(Float64Array);
-  private readonly kind = new Growable(Uint8Array);
-  private readonly frame = new Growable(Uint32Array);
+class MarkerList extends ColumnSet<typeof MARKER_COLUMNS> {
+  constructor() {
+    super(MARKER_COLUMNS);
+  }
 
   /** Sequence-lane marks of a data sender's packet, at its relative seq. */
   sender(i: number, t: number, seq: number, frame: number, flags: number, outOfWindow: boolean): void {
@@ -197,14 +199,12 @@ class MarkerList {
   }
 
   private add(i: number, t: number, value: number, kind: MarkerKind, frame: number): void {
-    this.index.push(i);
-    this.time.push(t);
-    this.value.push(value);
-    this.kind.push(kind);
-    this.frame.push(frame);
-  }
-
-  done(): Markers {
-    return { index: this.index.done(), time: this.time.done(), value: this.value.done(), kind: this.kind.done(), frame: this.frame.done() };
+    const k = this.next();
+    const c = this.columns;
+    c.index[k] = i;
+    c.time[k] = t;
+    c.value[k] = value;
+    c.kind[k] = kind;
+    c.frame[k] = frame;
   }
 }
