@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** `tcp-flow-lens analyze FILE [--json] [--packets]`: the core analysis without VS Code. */
 import { parseArgs } from 'node:util';
-import { readCaptureFile } from './core/capture/file';
+import { fileErrorMessage, readCaptureFile } from './core/capture/file';
 import type { CaptureReader } from './core/capture/reader';
 import { CaptureError } from './core/capture/types';
 import { readFile } from 'node:fs/promises';
@@ -49,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     reader = await readCaptureFile(file, ingest);
   } catch (err) {
-    const reason = err instanceof CaptureError ? err.message : ioMessage(err);
+    const reason = err instanceof CaptureError ? err.message : fileErrorMessage(err);
     process.stderr.write(`tcp-flow-lens: ${file}: ${reason}\n`);
     return 2;
   }
@@ -58,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
     try {
       samples = parseSsSamples(await readFile(values.ss, 'utf8'));
     } catch (err) {
-      process.stderr.write(`tcp-flow-lens: ${values.ss}: ${ioMessage(err)}\n`);
+      process.stderr.write(`tcp-flow-lens: ${values.ss}: ${fileErrorMessage(err)}\n`);
       return 2;
     }
   }
@@ -73,14 +73,6 @@ async function main(argv: string[]): Promise<number> {
   const out = values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummaryText(summary);
   await new Promise<void>((resolve) => process.stdout.write(out, () => resolve()));
   return 0;
-}
-
-function ioMessage(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  if (e.code === 'ENOENT') return 'no such file';
-  if (e.code === 'EISDIR') return 'is a directory, not a capture file';
-  if (e.code === 'EACCES') return 'permission denied';
-  return e.message ?? String(err);
 }
 
 main(process.argv.slice(2)).then(

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyzeFlows, type FlowAnalysis } from '../core/analysis/analyze';
-import { readCaptureFile } from '../core/capture/file';
+import { fileErrorMessage, readCaptureFile } from '../core/capture/file';
 import { CaptureError } from '../core/capture/types';
 import type { Flow } from '../core/flows/flow';
 import { CaptureIngest } from '../core/ingest';
@@ -47,7 +47,7 @@ async function parse(job: ParseJob): Promise<void> {
     post({ type: 'done', view });
   } catch (err) {
     if (err instanceof CaptureError) post({ type: 'notCapture', reason: err.reason, offset: err.offset });
-    else post({ type: 'ioError', message: ioMessage(err) });
+    else post({ type: 'ioError', message: fileErrorMessage(err) });
   }
 }
 
@@ -65,14 +65,6 @@ function answer(msg: ToWorkerMessage): void {
   } catch (err) {
     post({ type: 'replyError', id: msg.id, error: (err as Error).message ?? String(err) });
   }
-}
-
-function ioMessage(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  if (e.code === 'ENOENT') return 'the file does not exist';
-  if (e.code === 'EISDIR') return 'this is a directory, not a capture file';
-  if (e.code === 'EACCES') return 'permission denied';
-  return e.message ?? String(err);
 }
 
 parentPort!.on('message', answer);

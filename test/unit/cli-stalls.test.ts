@@ -109,7 +109,13 @@ if (!corpusAvailable()) {
       const run = cli(CAPTURE, '--json', '--ss', missing);
       assert.equal(run.code, 2);
       assert.equal(run.stdout, '');
-      assert.ok(run.stderr.includes(missing), run.stderr);
+      assert.equal(run.stderr, `tcp-flow-lens: ${missing}: the file does not exist\n`);
+    });
+
+    it('exits 2 saying so when the samples path is a directory (the worker uses the same words)', () => {
+      const run = cli(CAPTURE, '--json', '--ss', scratch);
+      assert.equal(run.code, 2);
+      assert.equal(run.stderr, `tcp-flow-lens: ${scratch}: this is a directory, not a file\n`);
     });
 
     it('exits 0 and warns about a malformed samples line by its number, keeping the rest', () => {

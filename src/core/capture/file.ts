@@ -81,3 +81,12 @@ async function readGzip(path: string, reader: CaptureReader, size: number, optio
   }
   reader.end();
 }
+
+/** Why a file could not be read, in one wording for every front end (CLI, worker): the system's message for anything unusual. */
+export function fileErrorMessage(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'ENOENT') return 'the file does not exist';
+  if (e.code === 'EISDIR') return 'this is a directory, not a file';
+  if (e.code === 'EACCES') return 'permission denied';
+  return e.message ?? String(err);
+}
