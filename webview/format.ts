@@ -19,17 +19,6 @@ export function formatBytes(n: number): string {
   return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
 }
 
-/** Seconds with millisecond precision (captures are µs/ns; the table needs ms). */
-export function formatSeconds(s: number): string {
-  return `${s.toFixed(3)} s`;
-}
-
-/** A per-side pair such as window scale or MSS: `a / b`, a dash for a side that is unknown. */
-export function formatPair(a: number | null, b: number | null): string {
-  const one = (v: number | null) => (v === null ? '—' : String(v));
-  return `${one(a)} / ${one(b)}`;
-}
-
 export function formatOffset(offset: number): string {
   return offset < 0 ? '—' : `byte ${formatCount(offset)}`;
 }
