@@ -2,18 +2,38 @@
  * Pointer interaction on the lanes beyond d3-zoom's wheel and drag: hover (crosshair, tooltip,
  * packet details fetched on demand), click to select a packet, shift-drag to zoom to a range.
  */
-import type { PacketDetails } from '../../src/protocol';
+import type { PacketDetails, SeriesResult, StallRow } from '../../src/protocol';
 import { h } from '../dom';
 import { formatCount } from '../format';
-import { hitTest } from './hit';
-import { GUTTER, type Lane } from './lanes';
-import { stepAt } from './scales';
-import type { Timeline } from './timeline';
+import { type Hit, hitTest } from './hit';
+import { GUTTER, type Lane, type LaneId } from './lanes';
+import { type Scale, stepAt } from './scales';
+import type { Tooltip } from './tooltip';
 
 /** Wait this long on a packet before asking the host for its details. */
 const DETAILS_DELAY_MS = 60;
 
-export function attachPointer(tl: Timeline): void {
+/** What the pointer handlers need of the timelines (timeline.ts): where things are, what is drawn, and what to do. */
+export interface PointerTarget {
+  readonly lanesElement: HTMLElement;
+  readonly lanes: readonly Lane[];
+  readonly tooltip: Tooltip;
+  /** The whole timeline's height, to keep the tooltip inside it. */
+  height(): number;
+  plotWidth(): number;
+  /** The current time scale (zoom applied). */
+  x(): Scale;
+  /** What is on screen for the flow shown: the series answer, each lane's value scale, its stalls; null with no flow. */
+  shown(): { data: SeriesResult | undefined; scales: ReadonlyMap<LaneId, Scale>; stalls: readonly StallRow[] } | null;
+  /** Draw the hover ring and crosshair at `hit` and `x` (null: none). */
+  hover(hit: Hit | null, x: number | null): void;
+  hoveredFrame(): number | null;
+  selectPacket(hit: Hit | null): void;
+  zoomTo(t0: number, t1: number): void;
+  packetDetails(frame: number): Promise<PacketDetails>;
+}
+
+export function attachPointer(tl: PointerTarget): void {
   const el = tl.lanesElement;
   const details = new Map<number, PacketDetails>();
   let detailsTimer: ReturnType<typeof setTimeout> | undefined;
@@ -37,16 +57,15 @@ export function attachPointer(tl: Timeline): void {
     const p = local(e);
     const at = laneAt(e.clientY);
     const inPlot = at && p.x >= GUTTER && p.x <= GUTTER + at.lane.width;
-    if (!inPlot || !tl.flow) return leave();
+    const shown = tl.shown();
+    if (!inPlot || !shown) return leave();
     const x = tl.x();
     const t = x.invert(p.x);
-    const data = tl.data;
-    const hit = data ? hitTest(data, at.lane.id, x, tl.scales.get(at.lane.id), p.x, at.y) : null;
-    tl.hovered = hit;
-    tl.hoverX = p.x;
-    tl.schedule();
-    const stall = tl.stalls.find((s) => t >= s.start && t <= s.end) ?? null;
-    const show = () => tl.tooltip.show({ hit, details: hit ? (details.get(hit.frame) ?? null) : null, reading: reading(tl, at.lane, t), stall, time: t }, p.x, p.y, { width: p.rect.width, height: tl.element.clientHeight });
+    const data = shown.data;
+    const hit = data ? hitTest(data, at.lane.id, x, shown.scales.get(at.lane.id), p.x, at.y) : null;
+    tl.hover(hit, p.x);
+    const stall = shown.stalls.find((s) => t >= s.start && t <= s.end) ?? null;
+    const show = () => tl.tooltip.show({ hit, details: hit ? (details.get(hit.frame) ?? null) : null, reading: reading(data, at.lane, t), stall, time: t }, p.x, p.y, { width: p.rect.width, height: tl.height() });
     show();
     clearTimeout(detailsTimer);
     if (hit && hit.count === 1 && !details.has(hit.frame)) {
@@ -54,7 +73,7 @@ export function attachPointer(tl: Timeline): void {
         tl.packetDetails(hit.frame)
           .then((d) => {
             details.set(hit.frame, d);
-            if (tl.hovered?.frame === hit.frame) show();
+            if (tl.hoveredFrame() === hit.frame) show();
           })
           .catch(() => undefined); // the tooltip keeps what the series knew
       }, DETAILS_DELAY_MS);
@@ -62,10 +81,8 @@ export function attachPointer(tl: Timeline): void {
   }
 
   function leave(): void {
-    tl.hovered = null;
-    tl.hoverX = null;
+    tl.hover(null, null);
     tl.tooltip.hide();
-    tl.schedule();
   }
 
   el.addEventListener('pointermove', (e) => {
@@ -99,8 +116,9 @@ export function attachPointer(tl: Timeline): void {
     if (!downAt || Math.hypot(e.clientX - downAt.x, e.clientY - downAt.y) > 3 || e.shiftKey) return;
     const at = laneAt(e.clientY);
     const p = local(e);
-    if (!at || !tl.data || p.x < GUTTER) return;
-    const hit = hitTest(tl.data, at.lane.id, tl.x(), tl.scales.get(at.lane.id), p.x, at.y);
+    const shown = tl.shown();
+    if (!at || !shown?.data || p.x < GUTTER) return;
+    const hit = hitTest(shown.data, at.lane.id, tl.x(), shown.scales.get(at.lane.id), p.x, at.y);
     tl.selectPacket(hit && hit.count === 1 ? hit : null);
   });
 
@@ -114,8 +132,7 @@ export function attachPointer(tl: Timeline): void {
 }
 
 /** The hovered lane's own values at time t. */
-function reading(tl: Timeline, lane: Lane, t: number): string | null {
-  const d = tl.data;
+function reading(d: SeriesResult | undefined, lane: Lane, t: number): string | null {
   if (!d) return null;
   const v = (times: Float64Array, values: Float64Array) => stepAt(times, values, t);
   if (lane.id === 'window') {

@@ -29,23 +29,23 @@ export interface TimelineHost {
 export class Timeline {
   readonly element: HTMLElement;
   readonly lanesElement: HTMLElement;
-  readonly lanes: Lane[];
-  readonly tooltip: Tooltip;
-  readonly cache: SeriesCache;
+  private readonly lanes: Lane[];
+  private readonly tooltip: Tooltip;
+  private readonly cache: SeriesCache;
   private readonly timeAxis = s('svg', { class: 'time-axis', 'aria-hidden': 'true' });
   private readonly status = h('div', { class: 'timeline-status', role: 'status' });
   private readonly zoom: ZoomController;
   flow: FlowRow | null = null;
   direction: Direction = 'ab';
-  stalls: StallRow[] = [];
-  base: Scale = baseTimeScale(0, 1, GUTTER, GUTTER + 1);
-  transform: ZoomTransform = zoomIdentity;
-  extent: { t0: number; t1: number } | null = null;
-  data: SeriesResult | undefined;
-  scales = new Map<LaneId, Scale>();
-  hovered: Hit | null = null;
-  hoverX: number | null = null;
-  selected: Hit | null = null;
+  private stalls: StallRow[] = [];
+  private base: Scale = baseTimeScale(0, 1, GUTTER, GUTTER + 1);
+  private transform: ZoomTransform = zoomIdentity;
+  private extent: { t0: number; t1: number } | null = null;
+  private data: SeriesResult | undefined;
+  private scales = new Map<LaneId, Scale>();
+  private hovered: Hit | null = null;
+  private hoverX: number | null = null;
+  private selected: Hit | null = null;
   private selectedFrame: number | null = null;
   private frame = 0;
   private allStalls: StallRow[] = [];
@@ -67,7 +67,24 @@ export class Timeline {
       (err) => this.setStatus(`Could not load the timeline: ${err.message}`, true),
     );
     this.zoom = createZoom(this.lanesElement, (t, byUser) => this.onZoom(t, byUser));
-    attachPointer(this);
+    attachPointer({
+      lanesElement: this.lanesElement,
+      lanes: this.lanes,
+      tooltip: this.tooltip,
+      height: () => this.element.clientHeight,
+      plotWidth: () => this.plotWidth(),
+      x: () => this.x(),
+      shown: () => (this.flow ? { data: this.data, scales: this.scales, stalls: this.stalls } : null),
+      hover: (hit, x) => {
+        this.hovered = hit;
+        this.hoverX = x;
+        this.schedule();
+      },
+      hoveredFrame: () => this.hovered?.frame ?? null,
+      selectPacket: (hit) => this.selectPacket(hit),
+      zoomTo: (t0, t1) => this.zoomTo(t0, t1),
+      packetDetails: (frame) => this.packetDetails(frame),
+    });
     // Lane bodies change size on their own too (a legend wrapping to a second line, a lane collapsing).
     const resize = new ResizeObserver(() => this.layout());
     resize.observe(this.lanesElement);
