@@ -18,6 +18,15 @@ export function stepPath(ctx: CanvasRenderingContext2D, times: Float64Array, val
   ctx.lineTo(Math.max(x(tEnd), x(times[to - 1])), y(values[to - 1]));
 }
 
+/** The area under a step line down to y = 0 as the current path (begun here), to fill or clip: the same edge as `stepPath`. */
+export function stepAreaPath(ctx: CanvasRenderingContext2D, times: Float64Array, values: Float64Array, from: number, to: number, x: Scale, y: Scale, tEnd: number): void {
+  ctx.beginPath();
+  stepPath(ctx, times, values, from, to, x, y, tEnd);
+  ctx.lineTo(Math.max(x(tEnd), x(times[to - 1])), y(0));
+  ctx.lineTo(x(times[from]), y(0));
+  ctx.closePath();
+}
+
 export function strokeStep(ctx: CanvasRenderingContext2D, times: Float64Array, values: Float64Array, from: number, to: number, x: Scale, y: Scale, tEnd: number, color: string, width: number, dash: number[] = []): void {
   ctx.save();
   ctx.strokeStyle = color;

@@ -4,7 +4,7 @@
  */
 import type { SeriesResult } from '../../src/protocol';
 import type { Theme } from '../theme';
-import { stepPath, strokeStep } from './draw';
+import { stepAreaPath, strokeStep } from './draw';
 import { GUTTER, type Lane } from './lanes';
 import { maxIn, type Scale, visibleRange } from './scales';
 
@@ -30,11 +30,7 @@ export function drawRecvQLane(ctx: CanvasRenderingContext2D, lane: Lane, x: Scal
   ctx.rect(GUTTER, 0, lane.width, lane.height);
   ctx.clip();
   // Area under the queue: solid tint when measured, diagonal hatching when inferred.
-  ctx.beginPath();
-  stepPath(ctx, q.time, q.bytes, from, to, x, y, tEnd);
-  ctx.lineTo(Math.max(x(tEnd), x(q.time[to - 1])), y(0));
-  ctx.lineTo(x(q.time[from]), y(0));
-  ctx.closePath();
+  stepAreaPath(ctx, q.time, q.bytes, from, to, x, y, tEnd);
   ctx.save();
   if (measured) {
     ctx.fillStyle = theme.recvQ;

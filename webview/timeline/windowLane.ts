@@ -5,7 +5,7 @@
  */
 import { MarkerKind, type SeriesResult } from '../../src/protocol';
 import type { Theme } from '../theme';
-import { drawGlyph, stepPath, strokeStep } from './draw';
+import { drawGlyph, stepAreaPath, strokeStep } from './draw';
 import { GUTTER, type Lane } from './lanes';
 import { maxIn, type Scale, visibleRange } from './scales';
 
@@ -28,11 +28,7 @@ export function drawWindowLane(ctx: CanvasRenderingContext2D, lane: Lane, x: Sca
   const [b0, b1] = visibleRange(bif.time, t0, t1);
   if (b1 > b0) {
     ctx.save();
-    ctx.beginPath();
-    stepPath(ctx, bif.time, bif.bytes, b0, b1, x, y, tEnd);
-    ctx.lineTo(Math.max(x(tEnd), x(bif.time[b1 - 1])), y(0));
-    ctx.lineTo(x(bif.time[b0]), y(0));
-    ctx.closePath();
+    stepAreaPath(ctx, bif.time, bif.bytes, b0, b1, x, y, tEnd);
     ctx.fillStyle = theme.data;
     ctx.globalAlpha = 0.18;
     ctx.fill();
