@@ -1,5 +1,5 @@
 // Lint: typescript-eslint's recommended rules plus the boundaries of DESIGN.md, enforced here rather than by good intentions:
-// src/core is pure TypeScript (no `vscode`, no DOM) and webview/ never imports `vscode`.
+// src/core is pure TypeScript (no `vscode`, no DOM), the parse worker never imports `vscode`, and webview/ never imports `vscode`.
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
@@ -20,6 +20,20 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { paths: [noVscode], patterns: [{ group: ['**/host/**', '**/webview/**'], message: 'src/core must not depend on the host or the webview.' }] }],
       // The DOM is not there in a worker, the CLI or the tests.
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'HTMLElement', 'HTMLCanvasElement', 'requestAnimationFrame', 'localStorage'],
+    },
+  },
+  {
+    // The parse worker runs in a worker thread, where the vscode API does not exist: it may use the core and the
+    // worker protocol, but not vscode nor any other host module (which could bring vscode in).
+    files: ['src/host/parseWorker.ts', 'src/host/workerProtocol.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'The parse worker runs in a worker thread: no vscode API there.' }],
+          patterns: [{ group: ['./*', '!./workerProtocol'], message: 'The parse worker may import only the core and ./workerProtocol, never host modules.' }],
+        },
+      ],
     },
   },
   {

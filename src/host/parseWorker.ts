@@ -2,7 +2,8 @@
  * Worker thread that reads a capture off the extension host's main thread and then keeps its model:
  * the core's streaming reader and ingest with progress (and the flows so far) about once a second,
  * the analysis and the view; then it answers series and packet-details queries until the host
- * terminates it (cancel, reload, or the document closing). Must not import `vscode`.
+ * terminates it (cancel, reload, or the document closing). It must not import `vscode` nor host
+ * modules other than workerProtocol.ts: eslint.config.mjs enforces it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyzeFlows, type FlowAnalysis } from '../core/analysis/analyze';
