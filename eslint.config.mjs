@@ -1,4 +1,4 @@
-// Lint: typescript-eslint's recommended rules plus the boundaries of DESIGN.md, enforced here rather than by good intentions:
+// Lint: typescript-eslint's recommended rules plus the boundaries of docs/architecture.md, enforced here rather than by good intentions:
 // src/core is pure TypeScript (no `vscode`, no DOM), the parse worker never imports `vscode`, and webview/ never imports `vscode`.
 import tseslint from 'typescript-eslint';
 import globals from 'globals';

@@ -1,4 +1,4 @@
-// Live captures of the "NAT never reopens its window" bug (DESIGN.md, story 1): a real Linux
+// Live captures of the "NAT never reopens its window" bug (docs/stories.md, story 1): a real Linux
 // kernel TCP sender against test/fixtures/natbug/receiver.py, a user-space TCP receiver on a TUN
 // device in a throwaway network namespace. Needs root, `ip netns`, /dev/net/tun, tcpdump, python3.
 import { spawn, spawnSync } from 'node:child_process';

@@ -1,6 +1,6 @@
 /**
  * `tcp-flow-lens analyze FILE --json --ss SAMPLES` on zw02_fionread_stuck.pcap (the "read exactly n
- * bytes" receiver, DESIGN.md story 2): stalls and findings in the JSON document with their exact shape
+ * bytes" receiver, docs/stories.md, story 2): stalls and findings in the JSON document with their exact shape
  * and frames (start/end frames and probe counts as in generated/EPISODES.txt, probe frames as tshark's
  * keep_alive frames), `--ss` errors and warnings, and the human summary (flow line, stall totals, findings).
  */

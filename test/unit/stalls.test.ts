@@ -1,6 +1,6 @@
 /**
  * Stall episodes and owed window updates on tiny scripted conversations: the user-mode NAT that
- * reopens its window only in replies to persist probes (DESIGN.md, story 1), healthy receivers that
+ * reopens its window only in replies to persist probes (docs/stories.md, story 1), healthy receivers that
  * announce the reopening themselves, every way an episode ends, sub-MSS windows (RFC 1122 4.2.3.3),
  * the min(MSS, half the largest window) threshold, and the bytes outstanding when the window closed.
  * Times are milliseconds; handshake(0, 1) is SYN at 0, SYN-ACK at 0.5, ACK at 1 (frames 1-3), so the

@@ -11,7 +11,7 @@ const ENTRY = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \[(\w+)\]/;
 const OURS = /tcp-flow-lens|tcpFlowLens|dist\/(extension|parseWorker)\.js/;
 /** Errors that say nothing about the extension's code but that VS Code reports as uncaught. */
 const UNCAUGHT = /uncaught|unhandled|\bTypeError\b|\bReferenceError\b|\bRangeError\b|\bSyntaxError\b/i;
-/** Known offline noise (E2E.md): no marketplace, no GitHub. */
+/** Known offline noise (docs/e2e.md): no marketplace, no GitHub. */
 const NOISE = [/ENOTFOUND/, /open-vsx\.org/, /authentication provider 'github'/i, /vscode\.github/];
 
 /** Every log entry of the extension hosts at `level` or worse, with the file it came from. */

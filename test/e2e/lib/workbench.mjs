@@ -1,6 +1,6 @@
 // Driving the code-server workbench from playwright-core in Debian's Chromium: launching the
 // browser, opening files from the Explorer, the command palette, notifications, the capture
-// editor's webview frame, and screenshots. Selectors are the ones of /work/shared/E2E.md; waits are
+// editor's webview frame, and screenshots. Selectors are the ones of docs/e2e.md; waits are
 // on results with generous timeouts, never fixed sleeps, because the machine may be busy.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -58,7 +58,7 @@ export function activeTab(page) {
 /**
  * Opens `name` from the Explorer with a click, as a user does, and waits for the capture editor.
  * Right after start-up the workbench may not know the extension's custom editor yet and opens the
- * binary-file notice of the text editor instead (E2E.md pitfall): then it closes that editor and
+ * binary-file notice of the text editor instead (docs/e2e.md, pitfalls): then it closes that editor and
  * clicks again.
  */
 export async function openFromExplorer(page, name, { attempts = 6 } = {}) {

@@ -1,7 +1,7 @@
 /**
  * A tiny TCP bulk-transfer simulator for the webview's synthetic fixture: a Linux-like sender
  * against a receiver whose buffer fills, closes its window, and reopens either on its own (healthy)
- * or only in its reply to a persist probe (the NAT bug of DESIGN.md story 1). It produces the
+ * or only in its reply to a persist probe (the NAT bug of docs/stories.md, story 1). It produces the
  * per-packet rows the host would derive, which synthetic.ts turns into protocol messages.
  */
 
