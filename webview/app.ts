@@ -8,20 +8,20 @@ import { type CaptureView, type Direction, type EditorCommand, type FindingRow, 
 import { DetailsPanel } from './details';
 import { h } from './dom';
 import { FindingsPanel } from './findings';
-import { FlowList } from './flowList';
-import { entries, mostOwedFlow } from './flowTable';
+import { FlowGrid } from './flowGrid';
+import { entries, mostOwedFlow } from './flowColumns';
 import { bindKeys } from './keyboard';
-import { type Actions, ReadingBar, renderEmpty, renderFailure, renderHeader, renderWarnings } from './render';
+import { type Actions, ReadingBar, renderEmpty, renderFailure, renderHeader, renderWarnings } from './captureParts';
 import type { Rpc } from './rpc';
 import { readTheme, watchTheme } from './theme';
-import type { LaneId } from './timeline/lanes';
+import type { LaneId } from './timeline/laneDom';
 import { Timeline } from './timeline/timeline';
 import { Toolbar } from './toolbar';
 
 export class CaptureApp {
   private capture: CaptureView | null = null;
   private readonly reading = new ReadingBar();
-  private readonly flowList: FlowList;
+  private readonly flowGrid: FlowGrid;
   private readonly timeline: Timeline;
   private readonly toolbar: Toolbar;
   private readonly findings: FindingsPanel;
@@ -45,7 +45,7 @@ export class CaptureApp {
   ) {
     const state = rpc.state;
     this.restoreView = state.view;
-    this.flowList = new FlowList({
+    this.flowGrid = new FlowGrid({
       sort: state.sort ?? { column: 'owed', descending: true },
       filter: state.filter ?? '',
       onSelect: (id) => this.selectFlow(id, true),
@@ -71,7 +71,7 @@ export class CaptureApp {
     this.toolbar.show(null, 'ab');
     this.findings = new FindingsPanel({ onChoose: (f) => this.goToFinding(f) });
     const side = h('aside', { class: 'side' }, this.findings.element, this.details.element);
-    this.workspace = h('div', { class: 'workspace' }, this.flowList.element, h('div', { class: 'analysis' }, h('div', { class: 'timeline-column' }, this.toolbar.element, this.timeline.element), side));
+    this.workspace = h('div', { class: 'workspace' }, this.flowGrid.element, h('div', { class: 'analysis' }, h('div', { class: 'timeline-column' }, this.toolbar.element, this.timeline.element), side));
     watchTheme((theme) => this.timeline.setTheme(theme));
     bindKeys(document, {
       zoomIn: () => this.timeline.zoomBy(2),
@@ -123,7 +123,7 @@ export class CaptureApp {
     if (first || !this.root.contains(this.workspace)) {
       this.root.replaceChildren(h('div', { class: 'capture' }, this.headerSlot, this.readingSlot, this.warningsSlot, this.emptySlot, this.workspace));
     }
-    this.flowList.setFlows(view.flows, view.health);
+    this.flowGrid.setFlows(view.flows, view.health);
     if (stillReading) {
       // Stalls and findings come with the analysis at the end: choose the first flow then, unless the user picks one now.
       if (!this.readingFlows) this.clearSelection();
@@ -165,7 +165,7 @@ export class CaptureApp {
     const changed = flow?.id !== this.selectedFlow?.id;
     const state = this.rpc.state;
     this.selectedFlow = flow;
-    this.flowList.setSelected(flow?.id);
+    this.flowGrid.setSelected(flow?.id);
     const stalls = view?.stalls ?? [];
     if (changed || !this.timeline.flow) {
       const restoring = !byUser && flow && state.selectedFlowId === flow.id;
@@ -189,7 +189,7 @@ export class CaptureApp {
   /** No flow selected (a new reading started); the persisted selection stays for the final summary. */
   private clearSelection(): void {
     this.selectedFlow = null;
-    this.flowList.setSelected(undefined);
+    this.flowGrid.setSelected(undefined);
     this.timeline.setFlow(null, [], 'ab');
     this.toolbar.show(null, 'ab');
     this.findings.setFindings([], null);

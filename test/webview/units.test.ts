@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { FlowHealth, FlowRow, SeriesQuery, SeriesResult } from '../../src/protocol';
-import { entries, filterEntries, mostOwedFlow, sortEntries } from '../../webview/flowTable';
+import { entries, filterEntries, mostOwedFlow, sortEntries } from '../../webview/flowColumns';
 import { isExact, paddedQuery, SeriesCache } from '../../webview/timeline/lod-cache';
 
 const flow = (id: number, a: string, b: string, packets: number): FlowRow => ({ id, a, b, packetsAtoB: packets, packetsBtoA: 1, payloadAtoB: packets * 100, payloadBtoA: 0, start: 0, duration: 1, windowScale: { a: 7, b: 7 }, mss: { a: 1460, b: 1460 } });

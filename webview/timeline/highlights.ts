@@ -6,7 +6,7 @@
 import type { StallRow } from '../../src/protocol';
 import { formatDuration } from '../format';
 import type { Theme } from '../theme';
-import { GUTTER, type Lane } from './lanes';
+import { GUTTER, type Lane } from './laneDom';
 import type { Scale } from './scales';
 
 /** Height of the strip at the top of the first lane where owed markers and brackets go (CSS px). */

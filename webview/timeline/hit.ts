@@ -1,6 +1,6 @@
 /** Hit testing on the lanes: which packet (segment, probe or marker) is under the pointer. */
 import type { SeriesResult } from '../../src/protocol';
-import type { LaneId } from './lanes';
+import type { LaneId } from './laneDom';
 import { lowerBound, type Scale } from './scales';
 import { markerSeq } from './sequenceLane';
 

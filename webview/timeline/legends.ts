@@ -1,7 +1,7 @@
 /** Lane legends, notes (scale unknown, Recv-Q inferred) and the canvases' text alternatives. */
 import type { SeriesResult, StallRow } from '../../src/protocol';
 import { formatDuration } from '../format';
-import { type Lane, type LaneId, setLegend, setNote } from './lanes';
+import { type Lane, type LaneId, setLegend, setNote } from './laneDom';
 
 export function updateLegends(lanes: Lane[], data: SeriesResult | undefined): void {
   for (const lane of lanes) {

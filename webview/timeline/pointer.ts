@@ -6,7 +6,7 @@ import type { PacketDetails, SeriesResult, StallRow } from '../../src/protocol';
 import { h } from '../dom';
 import { formatCount } from '../format';
 import { type Hit, hitTest } from './hit';
-import { GUTTER, type Lane, type LaneId } from './lanes';
+import { GUTTER, type Lane, type LaneId } from './laneDom';
 import { type Scale, stepAt } from './scales';
 import type { Tooltip } from './tooltip';
 

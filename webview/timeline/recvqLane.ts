@@ -5,7 +5,7 @@
 import type { SeriesResult } from '../../src/protocol';
 import type { Theme } from '../theme';
 import { stepAreaPath, strokeStep } from './draw';
-import { GUTTER, type Lane } from './lanes';
+import { GUTTER, type Lane } from './laneDom';
 import { maxIn, type Scale, visibleRange } from './scales';
 
 export function recvQExtent(data: SeriesResult, t0: number, t1: number): number {

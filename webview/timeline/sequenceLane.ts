@@ -7,7 +7,7 @@
 import { AnalysisFlag, MarkerKind, type SeriesResult } from '../../src/protocol';
 import type { Theme } from '../theme';
 import { drawGlyph, markerStyle, strokeStep } from './draw';
-import { GUTTER, type Lane } from './lanes';
+import { GUTTER, type Lane } from './laneDom';
 import { type Scale, stepAt, visibleRange } from './scales';
 
 /** Analysis flag bits of `segments.flags`, as the core writes them. */

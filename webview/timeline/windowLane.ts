@@ -6,7 +6,7 @@
 import { MarkerKind, type SeriesResult } from '../../src/protocol';
 import type { Theme } from '../theme';
 import { drawGlyph, stepAreaPath, strokeStep } from './draw';
-import { GUTTER, type Lane } from './lanes';
+import { GUTTER, type Lane } from './laneDom';
 import { maxIn, type Scale, visibleRange } from './scales';
 
 export function windowExtent(data: SeriesResult, t0: number, t1: number): number {

@@ -1,5 +1,5 @@
 import { formatEndpoint } from './address';
-import { PacketColumns } from './columns';
+import { PacketColumns } from './packetColumns';
 
 /** Per-side values learnt from the handshake; index 0 = side a, 1 = side b. */
 export interface HandshakeSide {

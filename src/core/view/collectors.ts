@@ -3,8 +3,8 @@ import type { FlowAnalysis } from '../analysis/analyze';
 import type { Flow } from '../flows/flow';
 import type { SeriesResult } from '../../protocol';
 import { ColumnSet } from '../typed';
-import type { Lane, PixelGrid } from './decimate';
-import { relativeSeq } from './lanes';
+import type { PacketLane, PixelGrid } from './decimate';
+import { relativeSeq } from './flowValues';
 
 const rel = relativeSeq;
 
@@ -13,7 +13,7 @@ const rel = relativeSeq;
  * one bar per pixel column spanning the lowest seq to the highest end (lane values v0, v1), with
  * the count, the first segment's time and frame, and the OR of the analysis flags.
  */
-export function segmentBars(flow: Flow, analysis: FlowAnalysis, lane: Lane, a: number, b: number, grid: PixelGrid): SeriesResult['segments'] {
+export function segmentBars(flow: Flow, analysis: FlowAnalysis, lane: PacketLane, a: number, b: number, grid: PixelGrid): SeriesResult['segments'] {
   const { time, frame } = flow.packets;
   const flags = analysis.analyzer.out.flags;
   const { index, v0: seq, v1: end } = lane;

@@ -127,7 +127,7 @@ export function decimateLine(times: ArrayLike<number>, values: ArrayLike<number>
  * Some of a flow's packets (`index`, in packet order) with the values a lane draws for each, at
  * the same positions: `v0` and `v1` (the same array for a one-valued line).
  */
-export interface Lane {
+export interface PacketLane {
   index: Int32Array;
   v0: Float64Array;
   v1: Float64Array;
@@ -137,7 +137,7 @@ export interface Lane {
  * The positions in `lane` to draw of [a, b): all of them while at most `limit`, else per pixel
  * column the first, the last and those holding the minimum and maximum of `v0` and of `v1`.
  */
-export function decimateLane(lane: Lane, a: number, b: number, time: Float64Array, grid: PixelGrid, limit: number): Int32Array {
+export function decimateLane(lane: PacketLane, a: number, b: number, time: Float64Array, grid: PixelGrid, limit: number): Int32Array {
   if (b - a <= limit) return range(a, b);
   const { index, v0, v1 } = lane;
   const picks = new Picks();

@@ -10,8 +10,8 @@ import { TcpFlag, TcpOpt } from '../decode/segment';
 import type { Flow } from '../flows/flow';
 import { MarkerKind, type SeriesResult } from '../../protocol';
 import { ColumnSet, Growable } from '../typed';
-import type { Lane } from './decimate';
-import { relativeSeq, sequenceBase, stallThreshold, windowReading, type WindowReading } from './lanes';
+import type { PacketLane } from './decimate';
+import { relativeSeq, sequenceBase, stallThreshold, windowReading, type WindowReading } from './flowValues';
 
 const SYN = TcpFlag.SYN;
 const ACK = TcpFlag.ACK;
@@ -41,13 +41,13 @@ export interface LaneIndex {
   /** How the receiver's windows read in bytes. */
   reading: WindowReading;
   /** Sender packets that occupy sequence space (payload, SYN or FIN): relative seq and end (SYN and FIN count one). */
-  segments: Lane;
+  segments: PacketLane;
   /** Receiver packets with ACK (not RST): relative ACK and right edge (ACK + window). */
-  acks: Lane;
+  acks: PacketLane;
   /** Receiver packets (not RST): window in bytes as the sender reads it. */
-  windows: Lane;
+  windows: PacketLane;
   /** Sender packets with bytes in flight. */
-  inFlight: Lane;
+  inFlight: PacketLane;
   /** Receiver ACKs that carry SACK blocks. */
   sacks: Int32Array;
   markers: Markers;
@@ -167,7 +167,7 @@ function countLanes(flow: Flow, analysis: FlowAnalysis, sender: 0 | 1, n: number
   return { segments, acks, windows, inFlight };
 }
 
-function lane(size: number, twoValued: boolean): Lane {
+function lane(size: number, twoValued: boolean): PacketLane {
   const v0 = new Float64Array(size);
   return { index: new Int32Array(size), v0, v1: twoValued ? new Float64Array(size) : v0 };
 }

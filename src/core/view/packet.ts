@@ -5,7 +5,7 @@ import { flagNames } from '../analysis/flags';
 import { TcpFlag } from '../decode/segment';
 import type { Flow } from '../flows/flow';
 import type { PacketDetails } from '../../protocol';
-import { relativeSeq, sequenceBase, windowBytes, windowReading } from './lanes';
+import { relativeSeq, sequenceBase, windowBytes, windowReading } from './flowValues';
 import { lowerBound } from './search';
 
 /** TCP flag names in Wireshark's order (its Info column's "[SYN, ACK]"). */

@@ -10,9 +10,9 @@ import type { FlowAnalysis } from '../analysis/analyze';
 import type { Flow } from '../flows/flow';
 import type { SeriesQuery, SeriesResult } from '../../protocol';
 import { sackBlocks, segmentBars } from './collectors';
-import { decimateLane, decimateLine, type Lane, PixelGrid } from './decimate';
+import { decimateLane, decimateLine, type PacketLane, PixelGrid } from './decimate';
 import { laneIndex, type Markers } from './laneIndex';
-import { sidesOf } from './lanes';
+import { sidesOf } from './flowValues';
 import { lowerBound, lowerBoundAt, upperBound, upperBoundAt } from './search';
 
 /** Widest query answered (an 8K screen at twice the density is 15,360 device pixels). */
@@ -30,7 +30,7 @@ export function buildSeries(flow: Flow, analysis: FlowAnalysis, query: SeriesQue
   const limit = LINE_POINTS_PER_PIXEL * width;
   const range = (packets: Int32Array) => [lowerBoundAt(packets, time, query.t0), upperBoundAt(packets, time, query.t1)] as const;
   /** A line's positions in its lane: the one before the range, then the range decimated. */
-  const line = (lane: Lane) => {
+  const line = (lane: PacketLane) => {
     const [a, b] = range(lane.index);
     return withBefore(a - 1, decimateLane(lane, a, b, time, grid, limit));
   };
@@ -55,7 +55,7 @@ export function buildSeries(flow: Flow, analysis: FlowAnalysis, query: SeriesQue
 }
 
 // Plain loops: TypedArray.from with a map function is many times slower in V8.
-function timesAt(lane: Lane, positions: Int32Array, time: Float64Array): Float64Array {
+function timesAt(lane: PacketLane, positions: Int32Array, time: Float64Array): Float64Array {
   const out = new Float64Array(positions.length);
   for (let k = 0; k < out.length; k++) out[k] = time[lane.index[positions[k]]];
   return out;

@@ -12,6 +12,6 @@ export const MARKER_STRIP_PROBE_Y = 6;
 /**
  * Rows of each lane where only the shading can colour a pixel: in the top lane between the owed
  * bracket (y 14–24) and the data (which starts at MARKER_STRIP + 6 = 36, zero-window marks reaching
- * 10 px above); in the others above their 10 px top padding (render.ts laneScale).
+ * 10 px above); in the others above their 10 px top padding (timeline/renderFrame.ts laneScale).
  */
 export const SHADING_PROBE_ROWS: Record<string, number[]> = { sequence: [25], window: [2, 5], recvq: [2, 5] };

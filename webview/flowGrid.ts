@@ -6,21 +6,21 @@
  */
 import type { FlowHealth, FlowRow } from '../src/protocol';
 import { h } from './dom';
-import { COLUMNS, entries, type FlowEntry, filterEntries, sortEntries } from './flowTable';
+import { COLUMNS, entries, type FlowEntry, filterEntries, sortEntries } from './flowColumns';
 import { icon } from './icons';
 
 /** Must match `.flow-row { height }` in capture.css. */
 export const ROW_HEIGHT = 24;
 const OVERSCAN = 6;
 
-export interface FlowListOptions {
+export interface FlowGridOptions {
   sort: { column: string; descending: boolean };
   filter: string;
   onSelect(flowId: number): void;
   onSortFilter(sort: { column: string; descending: boolean }, filter: string): void;
 }
 
-export class FlowList {
+export class FlowGrid {
   readonly element: HTMLElement;
   private all: FlowEntry[] = [];
   private shown: FlowEntry[] = [];
@@ -35,7 +35,7 @@ export class FlowList {
   private readonly empty = h('p', { class: 'muted flow-list-empty', hidden: '' }, 'No flow matches the filter.');
   private frame = 0;
 
-  constructor(private readonly options: FlowListOptions) {
+  constructor(private readonly options: FlowGridOptions) {
     this.sort = options.sort;
     this.filter = options.filter;
     const input = h('input', { type: 'search', class: 'flow-filter', placeholder: 'Filter by address or port', 'aria-label': 'Filter flows by address or port', spellcheck: 'false' });

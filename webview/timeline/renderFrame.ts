@@ -7,7 +7,7 @@ import type { SeriesResult, StallRow } from '../../src/protocol';
 import type { Theme } from '../theme';
 import { drawOwedLines, drawOwedMarkers, drawStallShading, MARKER_STRIP } from './highlights';
 import type { Hit } from './hit';
-import { drawGrid, drawTimeAxis, drawValueAxis, GUTTER, type Lane, type LaneId, laneContext } from './lanes';
+import { drawGrid, drawTimeAxis, drawValueAxis, GUTTER, type Lane, type LaneId, laneContext } from './laneDom';
 import { drawRecvQLane, isMeasured, recvQExtent } from './recvqLane';
 import { type Scale, valueScale } from './scales';
 import { drawSequenceLane, sequenceExtent } from './sequenceLane';
