@@ -10,11 +10,8 @@ import { drawGlyph, markerStyle, strokeStep } from './draw';
 import { GUTTER, type Lane } from './laneDom';
 import { type Scale, stepAt, visibleRange } from './scales';
 
-/** Analysis flag bits of `segments.flags`, as the core writes them. */
-export const FLAG = AnalysisFlag;
-
-const RETRANSMITTED = FLAG.RETRANSMISSION | FLAG.FAST_RETRANSMISSION | FLAG.SPURIOUS_RETRANSMISSION;
-const PROBE = FLAG.PERSIST_PROBE | FLAG.ZERO_WINDOW_PROBE;
+const RETRANSMITTED = AnalysisFlag.RETRANSMISSION | AnalysisFlag.FAST_RETRANSMISSION | AnalysisFlag.SPURIOUS_RETRANSMISSION;
+const PROBE = AnalysisFlag.PERSIST_PROBE | AnalysisFlag.ZERO_WINDOW_PROBE;
 
 /** The sequence range to fit the lane to: visible bars and the ACK/window lines. */
 export function sequenceExtent(data: SeriesResult, t0: number, t1: number): [number, number] {

@@ -5,10 +5,9 @@
  */
 import type { FlowAnalysis } from '../analysis/analyze';
 import { BIF_UNSET } from '../analysis/columns';
-import { Flag } from '../analysis/flags';
 import { TcpFlag, TcpOpt } from '../decode/segment';
 import type { Flow } from '../flows/flow';
-import { MarkerKind, type SeriesResult } from '../../protocol';
+import { AnalysisFlag, MarkerKind, type SeriesResult } from '../../protocol';
 import { ColumnSet, Growable } from '../typed';
 import type { PacketLane } from './decimate';
 import { relativeSeq, sequenceBase, stallThreshold, windowReading, type WindowReading } from './flowValues';
@@ -21,7 +20,7 @@ const SYN_RST = TcpFlag.SYN | TcpFlag.RST;
 const SACK = TcpOpt.SACK;
 const rel = relativeSeq;
 /** Segments sent into a closed window on purpose: probes, not out-of-window data (as findings.ts). */
-const PROBES = Flag.PERSIST_PROBE | Flag.ZERO_WINDOW_PROBE | Flag.KEEP_ALIVE;
+const PROBES = AnalysisFlag.PERSIST_PROBE | AnalysisFlag.ZERO_WINDOW_PROBE | AnalysisFlag.KEEP_ALIVE;
 
 export interface Markers {
   /** Packet index of each marker (non-decreasing), to cut a packet range out. */
@@ -183,19 +182,19 @@ class MarkerList extends ColumnSet<typeof MARKER_COLUMNS> {
 
   /** Sequence-lane marks of a data sender's packet, at its relative seq. */
   sender(i: number, t: number, seq: number, frame: number, flags: number, outOfWindow: boolean): void {
-    if (flags & Flag.RETRANSMISSION) this.add(i, t, seq, MarkerKind.Retransmission, frame);
+    if (flags & AnalysisFlag.RETRANSMISSION) this.add(i, t, seq, MarkerKind.Retransmission, frame);
     if (outOfWindow) this.add(i, t, seq, MarkerKind.OutOfWindow, frame);
-    if (flags & Flag.PERSIST_PROBE) this.add(i, t, seq, MarkerKind.PersistProbe, frame);
-    if (flags & Flag.WINDOW_FULL) this.add(i, t, seq, MarkerKind.WindowFull, frame);
-    if (flags & Flag.OUT_OF_ORDER) this.add(i, t, seq, MarkerKind.OutOfOrder, frame);
-    if (flags & Flag.LOST_SEGMENT) this.add(i, t, seq, MarkerKind.LostSegment, frame);
+    if (flags & AnalysisFlag.PERSIST_PROBE) this.add(i, t, seq, MarkerKind.PersistProbe, frame);
+    if (flags & AnalysisFlag.WINDOW_FULL) this.add(i, t, seq, MarkerKind.WindowFull, frame);
+    if (flags & AnalysisFlag.OUT_OF_ORDER) this.add(i, t, seq, MarkerKind.OutOfOrder, frame);
+    if (flags & AnalysisFlag.LOST_SEGMENT) this.add(i, t, seq, MarkerKind.LostSegment, frame);
   }
 
   /** Marks of a receiver's packet: window marks at its window in bytes, a duplicate ACK at its ACK. */
   receiver(i: number, t: number, ack: number, win: number, frame: number, flags: number): void {
-    if (flags & Flag.ZERO_WINDOW) this.add(i, t, win, MarkerKind.ZeroWindow, frame);
-    if (flags & Flag.DUPLICATE_ACK) this.add(i, t, ack, MarkerKind.DuplicateAck, frame);
-    if (flags & Flag.WINDOW_UPDATE) this.add(i, t, win, MarkerKind.WindowUpdate, frame);
+    if (flags & AnalysisFlag.ZERO_WINDOW) this.add(i, t, win, MarkerKind.ZeroWindow, frame);
+    if (flags & AnalysisFlag.DUPLICATE_ACK) this.add(i, t, ack, MarkerKind.DuplicateAck, frame);
+    if (flags & AnalysisFlag.WINDOW_UPDATE) this.add(i, t, win, MarkerKind.WindowUpdate, frame);
   }
 
   private add(i: number, t: number, value: number, kind: MarkerKind, frame: number): void {
