@@ -90,6 +90,13 @@ export class ColumnSet<S extends ColumnSchema> {
     return this.length++;
   }
 
+  /** Append one row: a value for each column. */
+  push(row: { [K in keyof S]: number }): void {
+    const k = this.next();
+    const columns = this.columns as Record<string, TypedArray>;
+    for (const name in this.schema) columns[name][k] = row[name];
+  }
+
   done(): ColumnsOf<S> {
     const out = {} as Record<string, TypedArray>;
     const columns = this.columns as Record<string, TypedArray>;

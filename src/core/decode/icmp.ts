@@ -5,12 +5,11 @@
  * datagram's IP header and at least 8 bytes of its TCP header: ports and sequence number, enough to
  * find the flow. Like tshark's conversation table, such a packet is not one of the flow's segments.
  */
-import { DecodeResult } from './segment';
-
-const IPPROTO_TCP = 6;
+import { IpProto } from './ipProto';
+import { DecodeResult, Endpoints } from './segment';
 
 /** What an ICMP error says, and about which segment: a reused scratch, overwritten by every decode. */
-export class IcmpQuote {
+export class IcmpQuote extends Endpoints {
   /** 4 for ICMP, 6 for ICMPv6; the quoted datagram has the same IP version. */
   version: 4 | 6 = 4;
   type = 0;
@@ -19,11 +18,7 @@ export class IcmpQuote {
   mtu = -1;
   /** Who sent the error: the ICMP packet's source address (the decoder fills it). */
   readonly reporter = new Uint8Array(16);
-  /** The quoted datagram's endpoints: `src` sent the segment. */
-  readonly src = new Uint8Array(16);
-  readonly dst = new Uint8Array(16);
-  srcPort = 0;
-  dstPort = 0;
+  /** The quoted segment's sequence number (its endpoints are the base class's). */
   seq = 0;
   /** The quoted datagram's length as its own IP header gives it. */
   datagramLength = 0;
@@ -60,7 +55,7 @@ function quotedIpv4(v: DataView, ip: number, end: number, q: IcmpQuote): DecodeR
   const vihl = v.getUint8(ip);
   const ihl = (vihl & 0x0f) * 4;
   // A non-first fragment quotes no TCP header.
-  if (vihl >> 4 !== 4 || ihl < 20 || v.getUint8(ip + 9) !== IPPROTO_TCP || v.getUint16(ip + 6) & 0x1fff) return DecodeResult.NotTcp;
+  if (vihl >> 4 !== 4 || ihl < 20 || v.getUint8(ip + 9) !== IpProto.TCP || v.getUint16(ip + 6) & 0x1fff) return DecodeResult.NotTcp;
   for (let i = 0; i < 4; i++) {
     q.src[i] = v.getUint8(ip + 12 + i);
     q.dst[i] = v.getUint8(ip + 16 + i);
@@ -74,7 +69,7 @@ function quotedIpv6(v: DataView, ip: number, end: number, q: IcmpQuote): DecodeR
   let next = v.getUint8(ip + 6);
   let p = ip + 40;
   // Extension headers: hop-by-hop, routing, destination options, a first fragment, AH.
-  while (next !== IPPROTO_TCP) {
+  while (next !== IpProto.TCP) {
     if (end - p < 8) return DecodeResult.NotTcp;
     const header = next;
     next = v.getUint8(p);

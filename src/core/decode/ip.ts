@@ -19,6 +19,16 @@ for (const p of [IpProto.ICMP, IpProto.IPIP, IpProto.UDP, IpProto.IPV6, IpProto.
 /** Encapsulations within one packet beyond which it is called malformed (a loop of tunnels in a fuzzed file). */
 export const MAX_NESTING = 16;
 
+/** The segment's IP version and its source and destination addresses (4 or 16 bytes at `srcAt` and `dstAt`). */
+function setAddresses(seg: TcpSegment, v: DataView, version: 4 | 6, srcAt: number, dstAt: number): void {
+  seg.ipVersion = version;
+  const len = version === 4 ? 4 : 16;
+  for (let i = 0; i < len; i++) {
+    seg.src[i] = v.getUint8(srcAt + i);
+    seg.dst[i] = v.getUint8(dstAt + i);
+  }
+}
+
 /** State shared by the IP and link layers of one decoder, and the IP layer itself. */
 export abstract class IpDecoder {
   readonly segment = new TcpSegment();
@@ -64,11 +74,7 @@ export abstract class IpDecoder {
     const fragment = v.getUint16(pos + 6);
     const protocol = v.getUint8(pos + 9);
     const seg = this.segment;
-    seg.ipVersion = 4;
-    for (let i = 0; i < 4; i++) {
-      seg.src[i] = v.getUint8(pos + 12 + i);
-      seg.dst[i] = v.getUint8(pos + 16 + i);
-    }
+    setAddresses(seg, v, 4, pos + 12, pos + 16);
     if (protocol !== IpProto.TCP) return this.ipv4Carried(protocol, pos, ihl, totalLen, fragment, end);
     // A fragmented TCP segment is read from its first fragment, not reassembled.
     if ((fragment & 0x1fff) !== 0) return DecodeResult.Fragment;
@@ -166,11 +172,7 @@ export abstract class IpDecoder {
     let payloadLen = v.getUint16(pos + 4);
     let next = v.getUint8(pos + 6);
     const seg = this.segment;
-    seg.ipVersion = 6;
-    for (let i = 0; i < 16; i++) {
-      seg.src[i] = v.getUint8(pos + 8 + i);
-      seg.dst[i] = v.getUint8(pos + 24 + i);
-    }
+    setAddresses(seg, v, 6, pos + 8, pos + 24);
     let p = pos + 40;
     const payloadStart = p;
     let jumbo = -1;

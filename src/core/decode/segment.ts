@@ -43,13 +43,17 @@ export const enum DecodeResult {
 
 export const MAX_SACK_BLOCKS = 4;
 
-export class TcpSegment {
-  ipVersion: 4 | 6 = 4;
-  /** Addresses as raw bytes (4 used for IPv4, 16 for IPv6). */
+/** The two ends of a TCP segment: what identifies its flow (table.ts). */
+export class Endpoints {
+  /** Addresses as raw bytes (4 used for IPv4, 16 for IPv6); `src` sent the segment. */
   readonly src = new Uint8Array(16);
   readonly dst = new Uint8Array(16);
   srcPort = 0;
   dstPort = 0;
+}
+
+export class TcpSegment extends Endpoints {
+  ipVersion: 4 | 6 = 4;
   seq = 0;
   ack = 0;
   flags = 0;

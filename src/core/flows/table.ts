@@ -1,11 +1,9 @@
 import type { PacketRecord } from '../capture/types';
 import type { IcmpQuote } from '../decode/icmp';
-import { TcpFlag, TcpOpt, type TcpSegment } from '../decode/segment';
+import { type Endpoints, TcpFlag, TcpOpt, type TcpSegment } from '../decode/segment';
 import { formatAddress } from './address';
 import { Flow } from './flow';
 
-/** What identifies a flow in a packet: a segment, or the segment an ICMP error quotes. */
-type FourTuple = Pick<TcpSegment, 'src' | 'dst' | 'srcPort' | 'dstPort'>;
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -24,7 +22,7 @@ function sameAddress(a: Uint8Array, aOffset: number, b: Uint8Array, len: number)
 }
 
 /** 0 when `seg` goes a→b in `flow`, 1 when b→a, -1 when it is another 4-tuple. */
-function matchDirection(flow: Flow, seg: FourTuple, addrLen: number): number {
+function matchDirection(flow: Flow, seg: Endpoints, addrLen: number): number {
   if (flow.portA === seg.srcPort && flow.portB === seg.dstPort && sameAddress(flow.addresses, 0, seg.src, addrLen) && sameAddress(flow.addresses, 16, seg.dst, addrLen)) return 0;
   if (flow.portB === seg.srcPort && flow.portA === seg.dstPort && sameAddress(flow.addresses, 16, seg.src, addrLen) && sameAddress(flow.addresses, 0, seg.dst, addrLen)) return 1;
   return -1;

@@ -28,7 +28,7 @@ export function segmentBars(flow: Flow, analysis: FlowAnalysis, lane: PacketLane
     }
     return out;
   }
-  const bars = new Bars();
+  const bars = new ColumnSet(BAR_COLUMNS);
   for (let k = a; k < b; ) {
     const stop = grid.columnEndAt(index, time, k, b, grid.column(time[index[k]]));
     let lowest = seq[k];
@@ -39,7 +39,7 @@ export function segmentBars(flow: Flow, analysis: FlowAnalysis, lane: PacketLane
       if (end[j] > highest) highest = end[j];
       or |= flags[index[j]];
     }
-    bars.push(time[index[k]], lowest, highest, stop - k, frame[index[k]], or);
+    bars.push({ time: time[index[k]], seq: lowest, end: highest, count: stop - k, frame: frame[index[k]], flags: or });
     k = stop;
   }
   return bars.done();
@@ -48,23 +48,6 @@ export function segmentBars(flow: Flow, analysis: FlowAnalysis, lane: PacketLane
 /** Segment bars, one row each: the columns of SeriesResult['segments']. */
 const BAR_COLUMNS = { time: Float64Array, seq: Float64Array, end: Float64Array, count: Uint32Array, frame: Uint32Array, flags: Uint32Array };
 
-class Bars extends ColumnSet<typeof BAR_COLUMNS> {
-  constructor() {
-    super(BAR_COLUMNS);
-  }
-
-  push(time: number, seq: number, end: number, count: number, frame: number, flags: number): void {
-    const k = this.next();
-    const c = this.columns;
-    c.time[k] = time;
-    c.seq[k] = seq;
-    c.end[k] = end;
-    c.count[k] = count;
-    c.frame[k] = frame;
-    c.flags[k] = flags;
-  }
-}
-
 /**
  * SACK blocks of the receiver ACKs `lane[a, b)`, relative to `base`: all of them while there are at
  * most `limit`, else per pixel column one block from the lowest left edge to the highest right edge
@@ -72,8 +55,8 @@ class Bars extends ColumnSet<typeof BAR_COLUMNS> {
  */
 export function sackBlocks(flow: Flow, lane: Int32Array, a: number, b: number, base: number, grid: PixelGrid, limit: number): SeriesResult['sacks'] {
   const { time, sackAt, sackCount, sackEdges } = flow.packets;
-  const all = new Blocks();
-  const columns = new Blocks();
+  const all = new ColumnSet(BLOCK_COLUMNS);
+  const columns = new ColumnSet(BLOCK_COLUMNS);
   let column = -1;
   let t = 0;
   let lowest = 0;
@@ -84,9 +67,9 @@ export function sackBlocks(flow: Flow, lane: Int32Array, a: number, b: number, b
     for (let s = 0; s < sackCount[i]; s++) {
       const left = rel(sackEdges[sackAt[i] + 2 * s], base);
       const right = left + ((sackEdges[sackAt[i] + 2 * s + 1] - sackEdges[sackAt[i] + 2 * s]) >>> 0);
-      if (all.length <= limit) all.push(time[i], left, right);
+      if (all.length <= limit) all.push({ time: time[i], left, right });
       if (c !== column) {
-        if (column >= 0) columns.push(t, lowest, highest);
+        if (column >= 0) columns.push({ time: t, left: lowest, right: highest });
         column = c;
         t = time[i];
         lowest = left;
@@ -98,23 +81,9 @@ export function sackBlocks(flow: Flow, lane: Int32Array, a: number, b: number, b
     }
   }
   if (all.length <= limit) return all.done();
-  if (column >= 0) columns.push(t, lowest, highest);
+  if (column >= 0) columns.push({ time: t, left: lowest, right: highest });
   return columns.done();
 }
 
 /** SACK blocks, one row each: the columns of SeriesResult['sacks']. */
 const BLOCK_COLUMNS = { time: Float64Array, left: Float64Array, right: Float64Array };
-
-class Blocks extends ColumnSet<typeof BLOCK_COLUMNS> {
-  constructor() {
-    super(BLOCK_COLUMNS);
-  }
-
-  push(time: number, left: number, right: number): void {
-    const k = this.next();
-    const c = this.columns;
-    c.time[k] = time;
-    c.left[k] = left;
-    c.right[k] = right;
-  }
-}

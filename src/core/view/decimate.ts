@@ -49,7 +49,10 @@ export class PixelGrid {
     return lo;
   }
 
-  /** The same over the packets `lane[start, hi)` (indices into `time`). */
+  /**
+   * The same over the packets `lane[start, hi)` (indices into `time`). A deliberate hot-loop copy
+   * of `columnEnd`: reading `time[lane[k]]` directly instead of through an accessor per probe.
+   */
   columnEndAt(lane: Int32Array, time: Float64Array, start: number, hi: number, c: number): number {
     if (c === this.width - 1) return hi;
     let known = start;
@@ -136,6 +139,8 @@ export interface PacketLane {
 /**
  * The positions in `lane` to draw of [a, b): all of them while at most `limit`, else per pixel
  * column the first, the last and those holding the minimum and maximum of `v0` and of `v1`.
+ * A deliberate hot-loop copy of `decimateLine` for two values and packet indices: one pass with
+ * the column state in locals, no accessor calls per point (this is the hot path of every zoom).
  */
 export function decimateLane(lane: PacketLane, a: number, b: number, time: Float64Array, grid: PixelGrid, limit: number): Int32Array {
   if (b - a <= limit) return range(a, b);

@@ -198,12 +198,6 @@ class MarkerList extends ColumnSet<typeof MARKER_COLUMNS> {
   }
 
   private add(i: number, t: number, value: number, kind: MarkerKind, frame: number): void {
-    const k = this.next();
-    const c = this.columns;
-    c.index[k] = i;
-    c.time[k] = t;
-    c.value[k] = value;
-    c.kind[k] = kind;
-    c.frame[k] = frame;
+    this.push({ index: i, time: t, value, kind, frame });
   }
 }

@@ -1,4 +1,9 @@
-/** Binary searches over a sorted column's first `n` entries. */
+/**
+ * Binary searches over a sorted column's first `n` entries, and over a lane of packet indices.
+ * The four loops differ only in `<` against `<=` and in reading `values[mid]` or
+ * `time[lane[mid]]`: deliberate hot-loop copies (every query and every hover runs them), where a
+ * comparator or accessor callback per probe would cost more than the lines it saves.
+ */
 
 /** First index whose value is ≥ x (n when none). */
 export function lowerBound(values: ArrayLike<number>, n: number, x: number): number {
