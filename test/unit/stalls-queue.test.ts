@@ -58,7 +58,7 @@ function drainedAt(flow: Flow, e: StallEpisode, samples: readonly SsSample[], ca
     .sort((x, y) => x.time - y.time);
   if (series.length === 0) return undefined;
   const reference = series[0].held;
-  const drained = reference - Math.min(e.mss, reference / 2);
+  const drained = reference - Math.min(e.segment.bytes, reference / 2);
   return series.find((s) => s.held <= drained);
 }
 

@@ -8,7 +8,7 @@ export interface QueueEvidence {
   moment: number;
   /** From that instant to the advertisement that reopened the window (seconds, ≥ 0). */
   lag: number;
-  /** min(MSS, buffer/2) at that sample. */
+  /** min(segment size, buffer/2) at that sample. */
   threshold: number;
   /** Free space at that sample as the peer would see it (truncated to the window scale). */
   freeSpace: number;
@@ -19,8 +19,10 @@ export interface QueueEvidence {
 
 /**
  * The owed moment from measured queue data: the first sample inside the episode at which the free
- * space — buffer minus what the queue holds, truncated to the receiver's window scale as the peer
- * reads it — reached min(MSS, buffer/2) while the advertised window was still below that; the lag
+ * space beyond the window still on offer — buffer minus what the queue holds minus the window that
+ * started the episode, truncated to the receiver's window scale as the peer reads it — reached
+ * min(segment size, buffer/2) (the sender's effective segment size) while the advertised window was
+ * still below that, so the right edge could move by that much (RFC 1122 4.2.3.3); the lag
  * runs from there to the reopening advertisement. Undefined when no sample shows it. NAT traces give
  * exact bytes and are taken as they are. For Linux `ss` samples the queue is the memory charged
  * (skmem r, which the kernel's window is computed from); since the kernel applies factors the samples
@@ -44,9 +46,11 @@ export function queueEvidence(episode: StallEpisode, series: RecvQSeries, shift:
     // (per-segment overhead, scaling_ratio, rcv_ssthresh): its own closing point is the calibration.
     // There the window must have grown by the threshold, counting half the memory freed as window.
     if (Number.isNaN(baseline)) baseline = free;
-    const offerable = kernel ? (free - baseline) / 2 : free;
+    // RFC 1122 4.2.3.3: the right edge may move once it can move by the threshold, so a sub-segment
+    // window still on offer counts against the free space (a closed window offers nothing).
+    const offerable = kernel ? (free - baseline) / 2 : free - episode.startWindow;
     const seen = Math.floor(Math.max(0, offerable) / unit) * unit;
-    const threshold = Math.min(episode.mss, Math.floor((kernel ? buffer / 2 : buffer) / 2));
+    const threshold = Math.min(episode.segment.bytes, Math.floor((kernel ? buffer / 2 : buffer) / 2));
     if (seen >= threshold && t >= episode.start - interval) {
       const moment = Math.max(t, episode.start);
       return { moment, lag: Math.max(0, episode.end - moment), threshold, freeSpace: seen, interval, source: series.source };

@@ -1,11 +1,12 @@
 /** `window_closed_empty_queue`: a window closed although the queue held little data. */
 import type { Flow } from '../../flows/flow';
 import type { RecvQSeries } from '../recvq';
+import { describeSegmentSize } from '../segmentSize';
 import type { StallEpisode } from '../stalls';
 import { indexOfFrame, side } from './common';
 import type { Finding } from './index';
 
-/** A run of segments this small (mean payload below MSS/8) fills buffers with per-segment overhead. */
+/** A run of segments this small (mean payload below 1/8 of the effective segment size) fills buffers with per-segment overhead. */
 const SMALL_SEGMENT_RUN = 32;
 
 /**
@@ -38,7 +39,10 @@ export function emptyQueueFindings(flow: Flow, stalls: readonly StallEpisode[], 
         n++;
         bytes += p.len[i];
       }
-      if (n === SMALL_SEGMENT_RUN && bytes / n < e.mss / 8) reason = `the last ${n} segments before it carried ${(bytes / n).toFixed(0)} bytes on average (MSS ${e.mss})`;
+      // Against what the sender can put in one segment, not the receiver's MSS option: a NAT announcing 65535 to a 1460-byte link gets full segments.
+      if (n === SMALL_SEGMENT_RUN && bytes / n < e.segment.bytes / 8) {
+        reason = `the last ${n} segments before it carried ${(bytes / n).toFixed(0)} bytes on average (the sender's segment size: ${describeSegmentSize(e.segment)})`;
+      }
     }
     if (!reason) continue;
     found.push({
