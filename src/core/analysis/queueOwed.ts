@@ -59,13 +59,18 @@ export function queueEvidence(episode: StallEpisode, series: RecvQSeries, shift:
   return undefined;
 }
 
+/** A user-space engine that writes exact traces may be descheduled for a few milliseconds between noting room and sending the update. */
+const ENGINE_DELAY = 0.01;
+
 /**
  * Charge the lag as owed when it is longer than the samples and the path can explain. Kernel samples
  * (`ss`) only approximate the window the kernel would offer, so they get a coarse tolerance: five
- * sampling intervals and at least 50 ms.
+ * sampling intervals and at least 50 ms. Exact traces: two intervals between their events and at
+ * least 10 ms, the scheduling delay of a loaded user-space engine (the missed update it looks for
+ * costs a persist timer, 200 ms and more).
  */
 export function chargeQueueLag(episode: StallEpisode, q: QueueEvidence, rtt: number): void {
-  const slack = q.source === 'ss' ? Math.max(5 * q.interval, 0.05) + 2 * rtt : 2 * q.interval + 2 * rtt;
+  const slack = (q.source === 'ss' ? Math.max(5 * q.interval, 0.05) : Math.max(2 * q.interval, ENGINE_DELAY)) + 2 * rtt;
   if (episode.endedBy === 'capture_end' || q.lag <= slack) return;
   const previous = episode.owed;
   episode.owed = {

@@ -93,8 +93,8 @@ const WAITING_SENDER_FLOOR = 0.005;
  * waiting, and ends at the first advertisement of at least that, or at RST, FIN or the end of the
  * capture. Data waiting shows as: the sender already sent up to that right edge (a zero window always
  * qualifies); or, with room left that is smaller than a segment, it sends nothing until a persist
- * probe or a segment up to the edge (Linux sends one window-sized segment when its persist timer
- * fires), or until new data right after the window reopens. Persist probes of any style are counted.
+ * probe or a segment ending exactly at the edge (Linux sends one window-sized segment when its
+ * persist timer fires), or until new data right after the window reopens. Persist probes of any style are counted.
  * `windowBytes(i)` is the window packet `i` advertises, in bytes.
  */
 export function findStalls(flow: Flow, out: AnalysisColumns, receiver: 0 | 1, windowBytes: (i: number) => number, timing: ReplyTiming): StallEpisode[] {
@@ -115,8 +115,9 @@ export function findStalls(flow: Flow, out: AnalysisColumns, receiver: 0 | 1, wi
       if (!open) continue;
       const data = p.len[i] > 0 && !(flags & TcpFlag.SYN);
       if (!open.blocked) {
-        // Room below one segment: a probe, or data up to the edge, shows the sender was waiting; new data that stops short shows it was not.
-        if (out.flags[i] & Flag.PERSIST_PROBE || (data && ((end - open.edge) | 0) >= 0)) open.blocked = true;
+        // Room below one segment: a probe, or data exactly up to the edge (Linux's window-sized probe), shows the sender was
+        // waiting; new data that stops short of the edge shows it was not, and data beyond it ignored the window.
+        if (out.flags[i] & Flag.PERSIST_PROBE || (data && end === open.edge)) open.blocked = true;
         else if (data && advances) open = undefined;
         if (!open?.blocked) {
           if (flags & (TcpFlag.RST | TcpFlag.FIN)) open = undefined;
