@@ -62,9 +62,9 @@ export function effectiveSegmentSize(flow: Flow, receiver: 0 | 1, windowBytes?: 
   const optionBytes = timestamps ? TIMESTAMP_OPTION_BYTES : 0;
   const base = { receiverMss, senderMss, optionBytes, largestSeen: largest };
   // The receiver's SYN seen without the option: 536 (RFC 9293 §3.7.1), unless the sender proved otherwise.
+  if (receiverMss === null && senderMss === null) return { ...base, bytes: Math.max(largest, DEFAULT_MSS), source: 'observed', superSegments: 0 };
   const rxLimit = receiverMss ?? (rx.synFrame > 0 ? Math.max(DEFAULT_MSS, largest + optionBytes) : null);
   const limits = [rxLimit, senderMss].filter((m): m is number => m !== null);
-  if (limits.length === 0) return { ...base, bytes: Math.max(largest, DEFAULT_MSS), source: 'observed', superSegments: 0 };
   const bytes = Math.min(...limits) - optionBytes;
   let superSegments = 0;
   for (let i = 0; i < p.length; i++) if (p.dir[i] !== receiver && p.len[i] > bytes) superSegments++;
@@ -82,7 +82,7 @@ function fullRuns(flow: Flow, receiver: 0 | 1, size: number, windowBytes: (i: nu
   let runs = 0;
   for (let i = 0; i < p.length; i++) {
     if (p.dir[i] === receiver) {
-      if (p.tcpFlags[i] & TcpFlag.ACK && !(p.tcpFlags[i] & TcpFlag.SYN)) edge = (p.ack[i] + windowBytes(i)) >>> 0;
+      if (p.tcpFlags[i] & TcpFlag.ACK) edge = (p.ack[i] + windowBytes(i)) >>> 0; // a SYN-ACK's window is unscaled, as windowBytes reads it
       continue;
     }
     if (p.len[i] === 0) continue;
