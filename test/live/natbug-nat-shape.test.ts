@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { analyzeFlows } from '../../src/core/analysis/analyze';
-import { chargeQueueLag, queueEvidence } from '../../src/core/analysis/queueOwed';
+import { chargeQueueLag, queueEvidence, windowOnOffer } from '../../src/core/analysis/queueOwed';
 import type { RecvQSeries } from '../../src/core/analysis/recvq';
 import type { StallEpisode } from '../../src/core/analysis/stalls';
 import { readCaptureFile } from '../../src/core/capture/file';
@@ -28,7 +28,18 @@ const possible = liveTestsPossible();
 if (!possible.ok && process.env.CI === 'true') throw new Error(`live tests must run in CI: ${possible.reason}`);
 const skip = possible.ok ? false : `live capture not possible here: ${possible.reason}`;
 const dir = mkdtempSync(join(tmpdir(), 'tfl-natshape-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+let keep = false; // a failing run keeps its captures and traces for a look
+after(() => (keep ? console.log(`natbug-nat-shape: captures kept in ${dir}`) : rmSync(dir, { recursive: true, force: true })));
+
+/** The test body, keeping the captures when it fails. */
+const keeping = (body: () => Promise<void>) => async () => {
+  try {
+    await body();
+  } catch (err) {
+    keep = true;
+    throw err;
+  }
+};
 
 const SEGMENT = 1460; // the kernel sender's MSS on tun0 (MTU 1500); the receiver announces 65535
 const SHIFT = 7; // the receiver's window scale
@@ -89,13 +100,14 @@ function assertSameEpisodes(stalls: StallEpisode[], checked: NatBugEpisode[]): v
   }
 }
 
-test('NAT shape, buggy: every closure below one segment is an episode; replies to probes end them; owed with the lag from the queue', { skip, timeout: 180_000 }, async () => {
+test('NAT shape, buggy: every closure below one segment is an episode; replies to probes end them; owed with the lag from the queue', { skip, timeout: 180_000 }, keeping(async () => {
   const { flow, analysis, trace, checked, stalls } = await natShape('buggy');
   assertSameEpisodes(stalls, checked);
   assert.equal(analysis.findings.filter((f) => f.kind === 'window_closed_empty_queue').length, 0, 'full-size segments: no tiny-segment finding');
   const subSegment = stalls.filter((e) => e.startWindow > 0);
   assert.ok(subSegment.length >= 1, 'at least one closure to a non-zero window below one segment');
   const t = flow.packets;
+  const onOffer = windowOnOffer(flow, 1, (i) => analysis.analyzer.out.win[i]);
   const frameTime = new Map<number, number>();
   for (let i = 0; i < t.length; i++) frameTime.set(t.frame[i], t.time[i]);
   for (const e of stalls) {
@@ -111,7 +123,7 @@ test('NAT shape, buggy: every closure below one segment is an episode; replies t
       assert.equal(e.owed, null, `${at}: the reply came ${lag * 1000} ms after the probe, beyond four RTTs`);
     }
     // With the NAT's own queue: owed from the moment it could have reopened (receiver.py's 'reopen_possible') to the reply.
-    const q = queueEvidence(e, trace.series, SHIFT);
+    const q = queueEvidence(e, trace.series, SHIFT, onOffer);
     assert.ok(q, `${at}: no queue evidence`);
     const possibleAt = trace.reopenPossible.find((r) => r >= e.start && r <= e.end);
     assert.ok(possibleAt !== undefined, `${at}: the receiver traced no reopen_possible inside it`);
@@ -121,18 +133,19 @@ test('NAT shape, buggy: every closure below one segment is an episode; replies t
     assert.ok(Math.abs(e.owed.seconds - (e.end - possibleAt)) <= DRAIN_TICK + 0.001, `${at}: owed ${e.owed.seconds} s, reply − reopen_possible ${e.end - possibleAt} s`);
     assert.ok(e.owed.seconds >= 0.15, `${at}: owed ${e.owed.seconds} s`);
   }
-});
+}));
 
-test('NAT shape, fixed: every closure below one segment is an episode ended by the receiver\'s own update, nothing owed', { skip, timeout: 180_000 }, async () => {
-  const { analysis, trace, checked, stalls } = await natShape('fixed');
+test('NAT shape, fixed: every closure below one segment is an episode ended by the receiver\'s own update, nothing owed', { skip, timeout: 180_000 }, keeping(async () => {
+  const { flow, analysis, trace, checked, stalls } = await natShape('fixed');
+  const onOffer = windowOnOffer(flow, 1, (i) => analysis.analyzer.out.win[i]);
   assertSameEpisodes(stalls, checked);
   assert.equal(analysis.findings.filter((f) => f.kind === 'window_closed_empty_queue').length, 0, 'full-size segments: no tiny-segment finding');
   assert.equal(analysis.findings.filter((f) => f.kind === 'window_update_owed').length, 0);
   for (const e of stalls) {
     const at = `stall at frame ${e.startFrame} (window ${e.startWindow})`;
     assert.deepEqual([e.endedBy, e.probes, e.owed], ['window_update', 0, null], at);
-    const q = queueEvidence(e, trace.series, SHIFT);
+    const q = queueEvidence(e, trace.series, SHIFT, onOffer);
     if (q) chargeQueueLag(e, q, analysis.rtt);
     assert.equal(e.owed, null, `${at}: owed with the queue record (${q?.lag} s after ${q?.moment})`);
   }
-});
+}));

@@ -5,7 +5,7 @@ import { inferWindowScale, type InferredScale } from './scaleInference';
 import { SequenceAnalyzer } from './sequence';
 import type { SsSample } from '../trace/ss';
 import { flowFindings, type Finding } from './findings';
-import { chargeQueueLag, queueEvidence, type QueueEvidence } from './queueOwed';
+import { chargeQueueLag, queueEvidence, windowOnOffer, type QueueEvidence } from './queueOwed';
 import { inferRecvQ, measuredRecvQ, type RecvQSeries } from './recvq';
 import { findStalls, flowRtt, type StallEpisode } from './stalls';
 
@@ -79,7 +79,7 @@ export function analyzeFlow(flow: Flow, context: AnalysisContext = {}, analyzer 
   );
   const queue = stalls.map((e) => {
     const series = measured[e.receiver];
-    const q = series ? queueEvidence(e, series, scales[e.receiver].shift ?? 0) : undefined;
+    const q = series ? queueEvidence(e, series, scales[e.receiver].shift ?? 0, windowOnOffer(flow, e.receiver, bytes[e.receiver])) : undefined;
     if (q) chargeQueueLag(e, q, rtt);
     return q ?? null;
   });

@@ -1,5 +1,7 @@
 import type { RecvQSeries } from './recvq';
 import { samplingInterval } from './recvq';
+import { TcpFlag } from '../decode/segment';
+import type { Flow } from '../flows/flow';
 import type { StallEpisode } from './stalls';
 
 /** What the receive queue says about an episode: when the window could have reopened, and how late it did. */
@@ -19,8 +21,8 @@ export interface QueueEvidence {
 
 /**
  * The owed moment from measured queue data: the first sample inside the episode at which the free
- * space beyond the window still on offer — buffer minus what the queue holds minus the window that
- * started the episode, truncated to the receiver's window scale as the peer reads it — reached
+ * space beyond the window still on offer — buffer minus what the queue holds minus the window last
+ * advertised at that instant (`onOffer`; at most the one that started the episode), truncated to the receiver's window scale as the peer reads it — reached
  * min(segment size, buffer/2) (the sender's effective segment size) while the advertised window was
  * still below that, so the right edge could move by that much (RFC 1122 4.2.3.3); the lag
  * runs from there to the reopening advertisement. Undefined when no sample shows it. NAT traces give
@@ -29,7 +31,7 @@ export interface QueueEvidence {
  * do not show, the free memory at the start of the episode (when the kernel itself closed the
  * window) is the baseline, and half of what is freed beyond it counts as offerable window.
  */
-export function queueEvidence(episode: StallEpisode, series: RecvQSeries, shift: number): QueueEvidence | undefined {
+export function queueEvidence(episode: StallEpisode, series: RecvQSeries, shift: number, onOffer: (t: number) => number = () => episode.startWindow): QueueEvidence | undefined {
   const unit = 2 ** Math.max(0, shift);
   const interval = samplingInterval(series);
   const kernel = series.source === 'ss';
@@ -48,7 +50,7 @@ export function queueEvidence(episode: StallEpisode, series: RecvQSeries, shift:
     if (Number.isNaN(baseline)) baseline = free;
     // RFC 1122 4.2.3.3: the right edge may move once it can move by the threshold, so a sub-segment
     // window still on offer counts against the free space (a closed window offers nothing).
-    const offerable = kernel ? (free - baseline) / 2 : free - episode.startWindow;
+    const offerable = kernel ? (free - baseline) / 2 : free - Math.min(episode.startWindow, onOffer(t));
     const seen = Math.floor(Math.max(0, offerable) / unit) * unit;
     const threshold = Math.min(episode.segment.bytes, Math.floor((kernel ? buffer / 2 : buffer) / 2));
     if (seen >= threshold && t >= episode.start - interval) {
@@ -81,5 +83,21 @@ export function chargeQueueLag(episode: StallEpisode, q: QueueEvidence, rtt: num
       `but the window was reopened only ${q.lag.toFixed(3)} s later` +
       (previous ? `; ${previous.evidence}` : ''),
     frames: previous?.frames ?? [episode.startFrame, episode.endFrame],
+  };
+}
+
+/** The window `receiver` last advertised at or before time `t` (bytes; 0 before any): what it still had on offer then. */
+export function windowOnOffer(flow: Flow, receiver: 0 | 1, windowBytes: (i: number) => number): (t: number) => number {
+  const p = flow.packets;
+  return (t) => {
+    let lo = 0;
+    let hi = p.length; // first index with time > t
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (p.time[mid] <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo - 1; i >= 0; i--) if (p.dir[i] === receiver && !(p.tcpFlags[i] & TcpFlag.SYN)) return windowBytes(i);
+    return 0;
   };
 }
