@@ -32,7 +32,7 @@ export function liveTestsPossible() {
  * window update (none owes one). `log` is the receiver's nat-flow-trace/1 JSON Lines log;
  * `episodesExpected` counts the episodes, as check.py found them in the capture. `natShape` gives the
  * receiver a user-mode NAT's shape (run.py --nat-shape: MSS 65535, sub-segment windows advertised as
- * they are, a host side that reads continuously at 256 kB/s).
+ * they are, a host side that reads continuously at 64 kB/s).
  * Rejects when live captures are impossible here, on timeout, or when the capture does not show
  * what the mode must show.
  */
