@@ -1,5 +1,6 @@
 /** `window_closed_empty_queue`: a window closed although the queue held little data. */
 import type { Flow } from '../../flows/flow';
+import { offeredBefore, queueAtClosure } from '../closureQueue';
 import type { RecvQSeries } from '../recvq';
 import { describeSegmentSize } from '../segmentSize';
 import type { StallEpisode } from '../stalls';
@@ -9,27 +10,33 @@ import type { Finding } from './index';
 /** A run of segments this small (mean payload below 1/8 of the effective segment size) fills buffers with per-segment overhead. */
 const SMALL_SEGMENT_RUN = 32;
 
+/** A queue is "nearly empty" below this fraction of both what was on offer and the buffer. */
+const SMALL_FRACTION = 1 / 4;
+
 /**
- * A window closed although the queue holds little data: measured Recv-Q under a quarter of the
- * buffer, or (capture only) right after a run of tiny segments — the "read exactly n bytes"
- * deadlock, where per-segment memory accounting exhausts the buffer.
+ * A window closed although the queue holds little data — the "read exactly n bytes" deadlock, where
+ * per-segment memory accounting exhausts the buffer. With samples: the queue at the closing instant
+ * (closureQueue.ts) was under a quarter of both the window advertised before the closure and the
+ * buffer, while the memory charged had used the buffer up (where the sampler reports memory); samples
+ * too far from the closure say nothing. From a capture alone: right after a run of tiny segments. A
+ * receiver whose queue holds the whole (small) window is not this: see smallBuffer.ts.
  */
-export function emptyQueueFindings(flow: Flow, stalls: readonly StallEpisode[], measured: readonly (RecvQSeries | undefined)[]): Finding[] {
+export function emptyQueueFindings(flow: Flow, stalls: readonly StallEpisode[], measured: readonly (RecvQSeries | undefined)[], windowBytes: readonly ((i: number) => number)[]): Finding[] {
   const p = flow.packets;
   const found: Finding[] = [];
+  const previousEnd = [-Infinity, -Infinity];
   for (const e of stalls) {
     const series = measured[e.receiver];
     let reason: string | undefined;
     if (series) {
-      const k = nearestSample(series, e.start);
-      const buffer = k >= 0 ? series.buffer[k] : NaN;
-      const memory = k >= 0 ? series.memory[k] : NaN;
+      const q = queueAtClosure(flow, e, series);
+      const offered = offeredBefore(flow, e, previousEnd[e.receiver], windowBytes[e.receiver]);
       // Where the sampler reports memory, the buffer must really be used up (the deadlock's signature);
       // an empty, idle socket closing its window at teardown is not this.
-      const exhausted = !Number.isFinite(memory) || memory >= buffer / 2;
-      if (Number.isFinite(buffer) && series.recvQ[k] < buffer / 4 && exhausted) {
-        reason = `Recv-Q held only ${series.recvQ[k]} bytes of a ${buffer}-byte buffer`;
-        if (Number.isFinite(memory)) reason += ` while the kernel had charged ${memory} bytes of buffer memory to them`;
+      const exhausted = q && (!Number.isFinite(q.memory) || q.memory >= q.buffer / 2);
+      if (q && Number.isFinite(q.buffer) && q.bytes < q.buffer * SMALL_FRACTION && q.bytes < offered * SMALL_FRACTION && exhausted) {
+        reason = `Recv-Q held only ${q.bytes} bytes (${q.evidence}) of a ${q.buffer}-byte buffer, after ${offered} bytes of window on offer`;
+        if (Number.isFinite(q.memory)) reason += ` while the kernel had charged at least ${q.memory} bytes of buffer memory to them`;
       }
     } else {
       let n = 0;
@@ -44,6 +51,7 @@ export function emptyQueueFindings(flow: Flow, stalls: readonly StallEpisode[], 
         reason = `the last ${n} segments before it carried ${(bytes / n).toFixed(0)} bytes on average (the sender's segment size: ${describeSegmentSize(e.segment)})`;
       }
     }
+    previousEnd[e.receiver] = e.end;
     if (!reason) continue;
     found.push({
       kind: 'window_closed_empty_queue',
@@ -55,14 +63,4 @@ export function emptyQueueFindings(flow: Flow, stalls: readonly StallEpisode[], 
     });
   }
   return found;
-}
-
-/** The sample taken closest to `t`, or -1 when none lies within 50 ms. */
-function nearestSample(series: RecvQSeries, t: number): number {
-  let best = -1;
-  for (let k = 0; k < series.time.length; k++) {
-    if (Math.abs(series.time[k] - t) > 0.05) continue;
-    if (best < 0 || Math.abs(series.time[k] - t) < Math.abs(series.time[best] - t)) best = k;
-  }
-  return best;
 }

@@ -11,9 +11,18 @@ import { icmpFindings } from './icmp';
 import { outOfWindowFindings } from './outOfWindow';
 import { pmtuBlackHoleFindings } from './pmtuBlackHole';
 import { scaledSynFindings } from './scaledSyn';
+import { smallBufferFindings } from './smallBuffer';
 import { stallFindings } from './stall';
 
-export type FindingKind = 'window_update_owed' | 'stall' | 'out_of_window' | 'scaled_syn_window' | 'window_closed_empty_queue' | 'icmp_error' | 'pmtu_black_hole';
+export type FindingKind =
+  | 'window_update_owed'
+  | 'stall'
+  | 'out_of_window'
+  | 'scaled_syn_window'
+  | 'window_closed_empty_queue'
+  | 'small_receive_buffer'
+  | 'icmp_error'
+  | 'pmtu_black_hole';
 
 /** What an ICMP or ICMPv6 error said, on `icmp_error` findings. */
 export interface IcmpDetails {
@@ -61,7 +70,8 @@ export function flowFindings(x: FindingInputs): Finding[] {
   return sortFindings([
     ...scaledSynFindings(x.flow),
     ...stallFindings(x.flow, x.stalls),
-    ...emptyQueueFindings(x.flow, x.stalls, x.measured),
+    ...emptyQueueFindings(x.flow, x.stalls, x.measured, x.windowBytes),
+    ...smallBufferFindings(x.flow, x.stalls, x.measured, x.windowBytes),
     ...outOfWindowFindings(x.flow, x.out, x.windowBytes, x.scaleKnown),
     ...icmpFindings(x.flow),
     ...pmtuBlackHoleFindings(x.flow, x.out),
@@ -73,4 +83,4 @@ export function sortFindings(found: Finding[]): Finding[] {
   return found.sort((x, y) => x.time - y.time);
 }
 
-export { emptyQueueFindings, icmpFindings, outOfWindowFindings, pmtuBlackHoleFindings, scaledSynFindings, stallFindings };
+export { emptyQueueFindings, icmpFindings, outOfWindowFindings, pmtuBlackHoleFindings, scaledSynFindings, smallBufferFindings, stallFindings };
