@@ -74,6 +74,19 @@ export function effectiveSegmentSize(flow: Flow, receiver: 0 | 1, windowBytes?: 
   return { ...base, bytes, source: 'mss-options', superSegments };
 }
 
+/**
+ * The window below which the sender is stalled: one segment (the effective segment size, not either
+ * side's MSS option), or half the receiver's buffer (estimated by the largest window it advertised)
+ * when that is smaller — RFC 1122 4.2.3.3's min(Fr·RCV.BUFF, Eff.snd.MSS) with Fr = 1/2. A loopback
+ * flow with a 64 KiB MSS and a 16 KiB buffer is not stalled by a 16 KiB window.
+ */
+export function reopenThreshold(flow: Flow, receiver: 0 | 1, segmentBytes: number, windowBytes: (i: number) => number): number {
+  const p = flow.packets;
+  let largest = 0;
+  for (let i = 0; i < p.length; i++) if (p.dir[i] === receiver && windowBytes(i) > largest) largest = windowBytes(i);
+  return largest > 0 ? Math.min(segmentBytes, Math.floor(largest / 2)) : segmentBytes;
+}
+
 /** Segments of exactly `size` that the window did not cut short (room was left after them) and that the next data segment directly follows. */
 function fullRuns(flow: Flow, receiver: 0 | 1, size: number, windowBytes: (i: number) => number): number {
   const p = flow.packets;

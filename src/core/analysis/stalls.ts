@@ -2,7 +2,7 @@ import { TcpFlag } from '../decode/segment';
 import type { Flow } from '../flows/flow';
 import type { AnalysisColumns } from './columns';
 import { Flag } from './flags';
-import { effectiveSegmentSize, type SegmentSize } from './segmentSize';
+import { effectiveSegmentSize, reopenThreshold, type SegmentSize } from './segmentSize';
 
 /** How a stall episode ended. */
 export type StallEnd = 'window_update' | 'probe_reply' | 'ack_with_data' | 'rst' | 'fin' | 'capture_end';
@@ -50,19 +50,6 @@ export interface ReplyTiming {
 }
 
 const DEFAULT_RTT = 0.01;
-
-/**
- * The window below which the sender is stalled: one segment (the effective segment size, not either
- * side's MSS option), or half the receiver's buffer (estimated by the largest window it advertised)
- * when that is smaller — RFC 1122 4.2.3.3's min(Fr·RCV.BUFF, Eff.snd.MSS) with Fr = 1/2. A loopback
- * flow with a 64 KiB MSS and a 16 KiB buffer is not stalled by a 16 KiB window.
- */
-export function reopenThreshold(flow: Flow, receiver: 0 | 1, segmentBytes: number, windowBytes: (i: number) => number): number {
-  const p = flow.packets;
-  let largest = 0;
-  for (let i = 0; i < p.length; i++) if (p.dir[i] === receiver && windowBytes(i) > largest) largest = windowBytes(i);
-  return largest > 0 ? Math.min(segmentBytes, Math.floor(largest / 2)) : segmentBytes;
-}
 
 /** A flow's RTT: the initial RTT, else the smallest ACK RTT seen, else 10 ms. */
 export function flowRtt(out: AnalysisColumns, initialRtt: number | null): number {

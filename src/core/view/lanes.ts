@@ -4,8 +4,7 @@
  * and the packet details so both show the same numbers.
  */
 import type { FlowAnalysis, SideScale } from '../analysis/analyze';
-import { effectiveSegmentSize } from '../analysis/segmentSize';
-import { reopenThreshold } from '../analysis/stalls';
+import { effectiveSegmentSize, reopenThreshold } from '../analysis/segmentSize';
 import { TcpFlag } from '../decode/segment';
 import type { Flow } from '../flows/flow';
 import type { Direction } from '../../protocol';
