@@ -35,10 +35,16 @@ export interface ClosureQueue {
  */
 export function queueAtClosure(flow: Flow, episode: StallEpisode, series: RecvQSeries): ClosureQueue | undefined {
   const t = episode.start;
-  const interval = Math.max(samplingInterval(series), 1e-6);
+  const interval = intervalOf(series);
   const acked = arrivedBy(flow, episode.receiver);
-  let k = -1; // last sample at or before the closure
-  while (k + 1 < series.time.length && series.time[k + 1] <= t) k++;
+  let lo = 0;
+  let hi = series.time.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (series.time[mid] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  const k = lo - 1; // last sample at or before the closure
   const ms = (s: number) => `${s < 0 ? '−' : '+'}${Math.abs(s * 1000).toFixed(1)} ms`;
   if (k >= 0 && t - series.time[k] <= interval) {
     const arrived = acked(t) - acked(series.time[k]);
@@ -67,6 +73,15 @@ export function queueAtClosure(flow: Flow, episode: StallEpisode, series: RecvQS
     arrived: -arrivedAfter,
     evidence: `${series.recvQ[a]} B at ${ms(series.time[a] - t)} − ${arrivedAfter} B arrived before it`,
   };
+}
+
+const intervals = new WeakMap<RecvQSeries, number>();
+
+/** The series' sampling interval, computed once per series (it sorts every gap). */
+function intervalOf(series: RecvQSeries): number {
+  let v = intervals.get(series);
+  if (v === undefined) intervals.set(series, (v = Math.max(samplingInterval(series), 1e-6)));
+  return v;
 }
 
 /**
@@ -119,8 +134,16 @@ export function offeredBefore(flow: Flow, episode: StallEpisode, previousEnd: nu
   const p = flow.packets;
   let largest = 0;
   let syn = 0;
-  for (let i = 0; i < p.length && p.time[i] < episode.start; i++) {
-    if (p.dir[i] !== episode.receiver || p.time[i] < previousEnd) continue;
+  // From the previous episode's end on: the episodes do not overlap, so all of them walk the flow once.
+  let lo = 0;
+  let hi = p.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (p.time[mid] < previousEnd) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < p.length && p.time[i] < episode.start; i++) {
+    if (p.dir[i] !== episode.receiver) continue;
     if (p.tcpFlags[i] & TcpFlag.SYN) syn = Math.max(syn, windowBytes(i));
     else largest = Math.max(largest, windowBytes(i));
   }
