@@ -18,7 +18,7 @@ export interface NatBugEpisode {
   end_frame?: number;
   /** For a probe reply: milliseconds from the probe to the reply, as the capture shows them. */
   reply_ms?: number;
-  ended_by: 'probe_reply' | 'data_ack' | 'window_update' | 'fin';
+  ended_by: 'probe_reply' | 'data_ack' | 'in_flight_ack' | 'window_update' | 'fin';
   /** Frame numbers (from 1) of the receiver's segments that started and ended it (no end_frame when it never reopened). */
   start_frame: number;
   end_frame?: number;

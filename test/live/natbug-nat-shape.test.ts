@@ -87,13 +87,16 @@ function readTrace(path: string, captureEpoch: number): { series: RecvQSeries; r
   return { series, reopenPossible };
 }
 
-/** Every closure check.py found is one of our episodes, frame for frame, measured against the sender's segment. */
+/** The analysis's name for each way check.py says an episode ended: a reply to a data probe is a probe reply too. */
+const ENDED_BY = { probe_reply: 'probe_reply', data_ack: 'probe_reply', in_flight_ack: 'ack_with_data', window_update: 'window_update', fin: 'fin' } as const;
+
+/** Every closure check.py found is one of our episodes, frame for frame and ended the same way, measured against the sender's segment. */
 function assertSameEpisodes(stalls: StallEpisode[], checked: NatBugEpisode[]): void {
   assert.ok(checked.length >= 3, `the fixture made only ${checked.length} episodes`);
   assert.deepEqual(
-    stalls.map((e) => [e.startFrame, e.endFrame, e.startWindow]),
-    checked.map((e) => [e.start_frame, e.end_frame, e.start_window]),
-    'episodes (start frame, end frame, window that started it): ours vs check.py',
+    stalls.map((e) => [e.startFrame, e.endFrame, e.startWindow, e.endedBy]),
+    checked.map((e) => [e.start_frame, e.end_frame, e.start_window, ENDED_BY[e.ended_by]]),
+    'episodes (start frame, end frame, window that started it, how it ended): ours vs check.py',
   );
   for (const e of stalls) {
     const at = `stall at frame ${e.startFrame}`;
@@ -112,8 +115,19 @@ test('NAT shape, buggy: every closure below one segment is an episode; replies t
   const frameTime = new Map<number, number>();
   for (let i = 0; i < t.length; i++) frameTime.set(t.frame[i], t.time[i]);
   let previousEnd = -Infinity;
+  const probed = stalls.filter((e) => e.endedBy === 'probe_reply');
+  assert.ok(probed.length >= stalls.length - 2, `${stalls.length - probed.length} of ${stalls.length} episodes not ended by a probe reply`);
   for (const e of stalls) {
     const at = `stall at frame ${e.startFrame} (window ${e.startWindow})`;
+    if (e.endedBy === 'ack_with_data') {
+      // Rarely the ACK of data still in flight when the window closed carries room that a drain made meanwhile (check.py:
+      // in_flight_ack): a stall of a fraction of a millisecond, neither a probe reply nor owed, with or without the queue.
+      const q = queueEvidence(e, trace.series, SHIFT, onOffer);
+      if (q) chargeQueueLag(e, q, analysis.rtt);
+      assert.deepEqual([e.probes, e.owed], [0, null], at);
+      previousEnd = e.end;
+      continue;
+    }
     // A Linux persist timer fires after at least 200 ms; nothing comes from the receiver by itself before.
     assert.ok(e.probes >= 1 && frameTime.get(e.probeFrames[0])! - e.start >= 0.19, `${at}: first probe ${e.probeFrames[0]}`);
     // From the capture alone: the owed rule, unchanged. check.py has made sure every reply came within two RTTs of its
