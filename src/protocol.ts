@@ -198,7 +198,7 @@ export interface SeriesResult {
   bytesInFlight: { time: Float64Array; bytes: Float64Array };
   /** The receiver's Recv-Q; `source` says whether it was measured or inferred. */
   recvQ: { time: Float64Array; bytes: Float64Array; source: 'ss' | 'nat-trace' | 'inferred' };
-  /** The window below which the flow counts as stalled (one MSS, see docs/analysis.md). */
+  /** The window below which the flow counts as stalled: one segment of the sender's (its effective segment size) or half the largest window, see docs/analysis.md. */
   threshold: number;
   /** How the receiver's windows were scaled; 'unknown' means raw values (draw them with a warning), 'inferred' dotted. */
   windowScale: 'handshake' | 'not-used' | 'inferred' | 'unknown';

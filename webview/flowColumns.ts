@@ -41,7 +41,7 @@ export const COLUMNS: Column[] = [
   { key: 'bytesAB', label: 'Bytes A→B', title: 'TCP payload bytes from A to B (retransmissions included)', numeric: true, descendingFirst: true, value: (e) => e.flow.payloadAtoB, cell: (e) => formatBytes(e.flow.payloadAtoB) },
   { key: 'bytesBA', label: 'Bytes B→A', title: 'TCP payload bytes from B to A (retransmissions included)', numeric: true, descendingFirst: true, value: (e) => e.flow.payloadBtoA, cell: (e) => formatBytes(e.flow.payloadBtoA) },
   { key: 'duration', label: 'Duration', title: 'First to last packet of the flow', numeric: true, descendingFirst: true, value: (e) => e.flow.duration, cell: (e) => formatDuration(e.flow.duration) },
-  { key: 'stall', label: 'Stalled', title: 'Time spent in stall episodes: a receiver advertised less than one MSS while data waited', numeric: true, descendingFirst: true, value: (e) => e.health.stallSeconds, cell: (e) => formatDuration(e.health.stallSeconds) },
+  { key: 'stall', label: 'Stalled', title: 'Time spent in stall episodes: a receiver advertised less than one segment of the sender’s while data waited', numeric: true, descendingFirst: true, value: (e) => e.health.stallSeconds, cell: (e) => formatDuration(e.health.stallSeconds) },
   { key: 'owed', label: 'Owed', title: 'Time charged to window updates that were owed but not sent', numeric: true, descendingFirst: true, value: (e) => e.health.owedSeconds, cell: (e) => formatDuration(e.health.owedSeconds) },
   { key: 'findings', label: 'Findings', title: 'Findings by kind', numeric: true, descendingFirst: true, value: (e) => totalFindings(e.health), cell: (e) => findingSummary(e.health) },
 ];

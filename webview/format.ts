@@ -56,6 +56,7 @@ const FINDING_LABELS: Record<string, string> = {
   out_of_window: 'Out of window',
   scaled_syn_window: 'Scaled SYN window',
   window_closed_empty_queue: 'Window closed, queue empty',
+  small_receive_buffer: 'Buffer below one segment',
 };
 
 export function findingLabel(kind: string): string {

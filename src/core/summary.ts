@@ -1,6 +1,7 @@
 import { analyzeFlows, type FlowAnalysis, type SideScale } from './analysis/analyze';
 import type { Finding } from './analysis/findings';
 import type { QueueEvidence } from './analysis/queueOwed';
+import type { SegmentSize } from './analysis/segmentSize';
 import type { StallEpisode } from './analysis/stalls';
 import type { CaptureReader } from './capture/reader';
 import type { CaptureFormat, CaptureWarning } from './capture/types';
@@ -68,6 +69,10 @@ export interface StallSummary {
   endedBy: StallEpisode['endedBy'];
   reopenedWindow: number | null;
   outstanding: number;
+  /** Window of the advertisement that started it (0 or below one segment). */
+  startWindow: number;
+  /** What the sender can put in one segment towards the receiver, and how that was found (docs/analysis.md). */
+  segmentSize: SegmentSize;
   threshold: number;
   owed: { seconds: number; confidence: string; evidence: string; frames: number[] } | null;
   /** From measured Recv-Q samples: when the window could have reopened, and how late it did. */
@@ -145,6 +150,8 @@ export function summarizeFlow(flow: Flow, analysis: FlowAnalysis): FlowSummary {
       endedBy: e.endedBy,
       reopenedWindow: e.reopenedWindow,
       outstanding: e.outstanding,
+      startWindow: e.startWindow,
+      segmentSize: e.segment,
       threshold: e.threshold,
       owed: e.owed,
       queue: analysis.queue[k],

@@ -18,7 +18,14 @@ export interface NatBugEpisode {
   end_frame?: number;
   /** For a probe reply: milliseconds from the probe to the reply, as the capture shows them. */
   reply_ms?: number;
-  ended_by: 'probe_reply' | 'data_ack' | 'window_update' | 'fin';
+  ended_by: 'probe_reply' | 'data_ack' | 'in_flight_ack' | 'window_update' | 'fin';
+  /** Frame numbers (from 1) of the receiver's segments that started and ended it (no end_frame when it never reopened). */
+  start_frame: number;
+  end_frame?: number;
+  /** The window that started it: 0, or below one segment of the sender's. */
+  start_window: number;
+  /** One segment of the sender's: the smaller of the two MSS options. */
+  segment: number;
 }
 
 /** What the receiver says it did (its summary line; see receiver.py). */
@@ -44,6 +51,8 @@ export interface NatBugCapture {
   rttMs: number;
   receiver: NatBugReceiver;
   seconds: number;
+  /** The receiver's summary line: counters such as window_closures, updates_sent, probe_replies. */
+  receiver: Record<string, unknown>;
 }
 
 export function liveTestsPossible(): { ok: boolean; reason?: string };
@@ -56,4 +65,6 @@ export function makeNatBugCapture(options: {
   bytes?: number;
   /** Where the receiver writes its trace (default `${out}.trace.jsonl`). */
   log?: string;
+  /** A user-mode NAT's shape (run.py --nat-shape): MSS 65535, sub-segment windows, a slow continuous drain. */
+  natShape?: boolean;
 }): Promise<NatBugCapture>;

@@ -30,11 +30,13 @@ export function liveTestsPossible() {
  * zero-window episodes all end the way `mode` must: in 'buggy' mode with the receiver's reply to a
  * Linux persist probe (every episode owes a window update), in 'fixed' mode with the receiver's own
  * window update (none owes one). `log` is the receiver's nat-flow-trace/1 JSON Lines log;
- * `episodesExpected` counts the episodes, as check.py found them in the capture.
+ * `episodesExpected` counts the episodes, as check.py found them in the capture. `natShape` gives the
+ * receiver a user-mode NAT's shape (run.py --nat-shape: MSS 65535, sub-segment windows advertised as
+ * they are, a host side that reads continuously at 64 kB/s).
  * Rejects when live captures are impossible here, on timeout, or when the capture does not show
  * what the mode must show.
  */
-export async function makeNatBugCapture({ mode, out, timeoutMs = 30_000, bytes, log }) {
+export async function makeNatBugCapture({ mode, out, timeoutMs = 30_000, bytes, log, natShape = false }) {
   if (mode !== 'buggy' && mode !== 'fixed') throw new Error(`makeNatBugCapture: mode must be 'buggy' or 'fixed', not ${mode}`);
   const possible = liveTestsPossible();
   if (!possible.ok) throw new Error(`makeNatBugCapture: live captures are not possible here: ${possible.reason}`);
@@ -42,6 +44,7 @@ export async function makeNatBugCapture({ mode, out, timeoutMs = 30_000, bytes, 
   const trace = resolve(log ?? `${capture}.trace.jsonl`);
   const args = [RUNNER, '--mode', mode, '--out', capture, '--trace', trace, '--timeout', String(Math.max(5, timeoutMs / 1000 - 3))];
   if (bytes !== undefined) args.push('--bytes', String(bytes));
+  if (natShape) args.push('--nat-shape');
 
   const child = spawn('python3', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';

@@ -26,7 +26,7 @@ const dir = mkdtempSync(join(tmpdir(), 'tfl-natbug-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The analysis's name for each way check.py says an episode ended. */
-const ENDED_BY = { probe_reply: 'probe_reply', data_ack: 'ack_with_data', window_update: 'window_update', fin: 'fin' } as const;
+const ENDED_BY = { probe_reply: 'probe_reply', data_ack: 'ack_with_data', in_flight_ack: 'ack_with_data', window_update: 'window_update', fin: 'fin' } as const;
 
 async function stallsOf(mode: 'buggy' | 'fixed') {
   const made = await makeNatBugCapture({ mode, out: join(dir, `${mode}.pcap`), timeoutMs: 60_000 });

@@ -6,7 +6,7 @@
  * runs the same scripts through tshark 4.0.17, the oracle the analysis must match.
  */
 import assert from 'node:assert/strict';
-import { analyzeFlow, type FlowAnalysis } from '../../src/core/analysis/analyze';
+import { analyzeFlow, type AnalysisContext, type FlowAnalysis } from '../../src/core/analysis/analyze';
 import { BIF_UNSET } from '../../src/core/analysis/columns';
 import { flagNames } from '../../src/core/analysis/flags';
 import type { Flow } from '../../src/core/flows/flow';
@@ -167,14 +167,14 @@ export interface ScriptAnalysis {
   packets: PacketResult[];
 }
 
-/** Run the conversation through reader, ingest and analyzeFlow (it must form exactly one flow). */
-export function analyze(c: Conversation): ScriptAnalysis {
+/** Run the conversation through reader, ingest and analyzeFlow (it must form exactly one flow); `context` carries socket samples. */
+export function analyze(c: Conversation, context: AnalysisContext = {}): ScriptAnalysis {
   const sink = new CaptureIngest();
   const got = readBack(writePcap(c.frames, { nanos: true }), { sink });
   assert.equal(got.error, undefined);
   assert.equal(sink.flows.flows.length, 1, 'the script forms one flow');
   const flow = sink.flows.flows[0];
-  const analysis = analyzeFlow(flow);
+  const analysis = analyzeFlow(flow, context);
   const out = analysis.analyzer.out;
   const packets: PacketResult[] = [];
   for (let i = 0; i < flow.packets.length; i++) {

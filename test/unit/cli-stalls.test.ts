@@ -46,7 +46,7 @@ if (!corpusAvailable()) {
       assert.deepEqual(summary.warnings, []);
       assert.equal(summary.flows.length, 1);
       const { stalls } = summary.flows[0];
-      const keys = ['receiver', 'receiverEndpoint', 'start', 'end', 'duration', 'startFrame', 'endFrame', 'probes', 'probeFrames', 'endedBy', 'reopenedWindow', 'outstanding', 'threshold', 'owed', 'queue'];
+      const keys = ['receiver', 'receiverEndpoint', 'start', 'end', 'duration', 'startFrame', 'endFrame', 'probes', 'probeFrames', 'endedBy', 'reopenedWindow', 'outstanding', 'startWindow', 'segmentSize', 'threshold', 'owed', 'queue'];
       for (const s of stalls) assert.deepEqual(Object.keys(s).sort(), [...keys].sort());
       assert.deepEqual(
         stalls.map((s) => [s.startFrame, s.endFrame, s.probes, s.probeFrames]),
@@ -58,8 +58,13 @@ if (!corpusAvailable()) {
       );
       for (const s of stalls) {
         assert.deepEqual(
-          { receiver: s.receiver, receiverEndpoint: s.receiverEndpoint, endedBy: s.endedBy, reopenedWindow: s.reopenedWindow, threshold: s.threshold, owed: s.owed },
-          { receiver: 'b', receiverEndpoint: '10.77.0.2:5001', endedBy: 'window_update', reopenedWindow: 2896, threshold: 1448, owed: null },
+          { receiver: s.receiver, receiverEndpoint: s.receiverEndpoint, endedBy: s.endedBy, reopenedWindow: s.reopenedWindow, startWindow: s.startWindow, threshold: s.threshold, owed: s.owed },
+          { receiver: 'b', receiverEndpoint: '10.77.0.2:5001', endedBy: 'window_update', reopenedWindow: 2896, startWindow: 0, threshold: 1448, owed: null },
+        );
+        // Both sides announced MSS 1460 and the sender's segments carry timestamps (RFC 6691).
+        assert.deepEqual(
+          { bytes: s.segmentSize.bytes, source: s.segmentSize.source, optionBytes: s.segmentSize.optionBytes },
+          { bytes: 1448, source: 'mss-options', optionBytes: 12 },
         );
         assert.ok(Math.abs(s.end - s.start - s.duration) < 1e-9, 'duration = end − start');
       }

@@ -1,6 +1,7 @@
 /**
  * Stall episodes on the generated real-kernel captures against `generated/EPISODES.txt` (tshark's
- * zero-window episodes): same count, start and end within 1 ms, the same way of ending. Those
+ * zero-window episodes): same count, start and end within 1 ms, the same way of ending — except
+ * where a stall began earlier at a window below one segment (SUB_SEGMENT_STARTS). Those
  * captures come from a healthy Linux receiver, so no episode may be charged as an owed update.
  */
 import assert from 'node:assert/strict';
@@ -52,6 +53,17 @@ function parseEpisodes(text: string): Map<string, ExpectedEpisode[]> {
 
 const TOLERANCE = 0.001;
 
+/**
+ * Episodes that start before tshark's zero window, at a window below one segment of the sender's (on
+ * loopback the sender's segments are bound to half the largest window, 47,417 bytes): the sender sent
+ * nothing into the 14,624 bytes until its persist timer fired 212 ms later and sent exactly that much
+ * (a window-sized data probe, the frame listed), after which the window closed to 0 as tshark sees it.
+ */
+const SUB_SEGMENT_STARTS: Record<string, Record<number, { startFrame: number; startWindow: number; probeFrames: number[] }>> = {
+  'zw08_loopback_gso_lo.pcap': { 0: { startFrame: 10, startWindow: 14624, probeFrames: [11] } },
+  'zw08_loopback_gso_any_sll2.pcap': { 0: { startFrame: 16, startWindow: 14624, probeFrames: [17] } },
+};
+
 if (!corpusAvailable()) {
   test('stall episodes match EPISODES.txt', { skip: 'shared capture corpus not found next to the checkout' }, () => {});
 } else {
@@ -70,9 +82,16 @@ if (!corpusAvailable()) {
       theirs.forEach((e, k) => {
         const o = ours[k];
         const at = `episode ${k + 1}: ${e.line}`;
-        assert.ok(Math.abs(o.start - t0 - e.start) <= TOLERANCE, `${at}: starts at ${(o.start - t0).toFixed(4)}`);
-        assert.equal(o.startFrame, e.startFrame, at);
-        assert.equal(o.probes, e.probes, `${at}: probes`);
+        const earlier = SUB_SEGMENT_STARTS[file]?.[k];
+        if (earlier) {
+          assert.deepEqual({ startFrame: o.startFrame, startWindow: o.startWindow, probeFrames: o.probeFrames }, earlier, at);
+          assert.ok(o.segment.bytes > earlier.startWindow && o.threshold > earlier.startWindow, at);
+        } else {
+          assert.ok(Math.abs(o.start - t0 - e.start) <= TOLERANCE, `${at}: starts at ${(o.start - t0).toFixed(4)}`);
+          assert.equal(o.startFrame, e.startFrame, at);
+          assert.equal(o.probes, e.probes, `${at}: probes`);
+          assert.equal(o.startWindow, 0, at);
+        }
         if (e.end === null) {
           assert.equal(o.endedBy, 'capture_end', at);
         } else {

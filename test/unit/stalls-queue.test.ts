@@ -16,7 +16,9 @@
  *   reopens at 1.979 s as r drops), so "Recv-Q at most half the first sample's" would charge a healthy
  *   receiver 40-140 ms per episode there and miss the drain entirely in zw03/zw06, whose Recv-Q never halves.
  * - tinyzw_n4096_giveup.pcap (the "read exactly n bytes" deadlock) gets exactly one
- *   window_closed_empty_queue finding, at its first episode (frame 2557), with and without samples.
+ *   window_closed_empty_queue finding, at its first episode (frame 2557), with and without samples;
+ *   with samples it quotes the queue at that instant (3,232 bytes, 67,872 charged). No other capture
+ *   with samples (the slow readers zw01–zw08) gets one.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -58,7 +60,7 @@ function drainedAt(flow: Flow, e: StallEpisode, samples: readonly SsSample[], ca
     .sort((x, y) => x.time - y.time);
   if (series.length === 0) return undefined;
   const reference = series[0].held;
-  const drained = reference - Math.min(e.mss, reference / 2);
+  const drained = reference - Math.min(e.segment.bytes, reference / 2);
   return series.find((s) => s.held <= drained);
 }
 
@@ -99,6 +101,9 @@ if (!corpusAvailable()) {
           });
         });
         assert.ok(withEvidence > 0, 'at least one episode has queue evidence');
+        // Judged at the closing instant, only the deadlock capture's first closure has a nearly empty queue (issue 18).
+        const empty = analyses.flatMap((a) => a.findings).filter((f) => f.kind === 'window_closed_empty_queue');
+        assert.deepEqual(empty.map((f) => f.frames), stem === 'tinyzw_n4096_giveup' ? [[2557]] : [], 'window_closed_empty_queue findings');
       });
     }
   }
@@ -116,6 +121,11 @@ if (!corpusAvailable()) {
         [{ frames: [2557], severity: 'warning', time: first.start }],
       );
       assert.match(found[0].message, /frame 2557\b/);
+      if (withSamples) {
+        // The sample 6.9 ms before the closure: nothing arrived since (the closing ACK covers data that arrived before it).
+        assert.match(found[0].message, /Recv-Q held only 3232 bytes \(3232 B at −6\.9 ms \+ 0 B arrived since\) of a 65536-byte buffer/);
+        assert.match(found[0].message, /charged at least 67872 bytes/);
+      }
     });
   }
 }

@@ -18,9 +18,10 @@ const ns = (t: number) => Math.round(t * 1e9) / 1e9;
 
 /** An episode with times in whole nanoseconds and without the owed evidence text (checked separately). */
 function shape(e: StallEpisode) {
-  const { owed, ...rest } = e;
+  const { owed, segment, ...rest } = e;
   return {
     ...rest,
+    segmentSize: segment.bytes,
     start: ns(e.start),
     end: ns(e.end),
     duration: ns(e.duration),
@@ -52,7 +53,7 @@ function natBug(replyLagMs: number): Conversation {
     .data('a', 1460, 612 + replyLagMs); // 11
 }
 
-const closedEpisode = { receiver: 1, startFrame: 6, start: 0.011, outstanding: 0, mss: 1460, threshold: 1460 };
+const closedEpisode = { receiver: 1, startFrame: 6, start: 0.011, startWindow: 0, outstanding: 0, segmentSize: 1460, threshold: 1460 };
 
 describe('the NAT that reopens only in replies to persist probes', () => {
   it('is one episode 6..10 with 2 Linux probes, ended by the probe reply and owed with high confidence', () => {
@@ -233,7 +234,7 @@ describe('sub-MSS windows (receiver-side silly-window avoidance, RFC 1122 4.2.3.
       .ack('b', 11, { ack: conversationSeq(1461), win: 1000 }) // 6 right edge 2461 = SND.NXT
       .ack('b', 161, { ack: conversationSeq(1461), win: 8192 }); // 7 the receiver's own update
     assert.deepEqual(stallsOf(c).map(shape), [
-      { ...closedEpisode, end: 0.161, endFrame: 7, duration: 0.15, probes: 0, probeFrames: [], endedBy: 'window_update', reopenedWindow: 8192, outstanding: 1000, owed: null },
+      { ...closedEpisode, startWindow: 1000, end: 0.161, endFrame: 7, duration: 0.15, probes: 0, probeFrames: [], endedBy: 'window_update', reopenedWindow: 8192, outstanding: 1000, owed: null },
     ]);
   });
 
@@ -281,7 +282,8 @@ describe('the threshold is min(MSS, half the largest window the receiver adverti
         endedBy: 'ack_with_data',
         reopenedWindow: 16384,
         outstanding: 4096,
-        mss: 65495,
+        startWindow: 4096,
+        segmentSize: 65495,
         threshold: 8192,
         owed: null,
       },

@@ -200,6 +200,26 @@ describe('markers, window scale and threshold', () => {
     assert.equal(r.threshold, 1460);
   });
 
+  it('a sub-segment stall: the window-sized data probe is marked as a probe, the threshold is the sender\'s segment (1460, not half of the receiver\'s 65535)', () => {
+    // A NAT-shaped handshake (MSS 1460 / 65535, window 65535): a fills to 1152 bytes below the edge (4),
+    // b acknowledges it all with window 1152 (5), a's persist timer sends exactly 1152 bytes (6), b's reply reopens (7).
+    const c = conversation({ win: { a: 65535, b: 65535 } })
+      .syn(0, { options: { mss: 1460 } })
+      .synAck(0.5, { options: { mss: 65535 } })
+      .ack('a', 1)
+      .data('a', 1460, 10)
+      .ack('b', 11, { win: 1152 })
+      .data('a', 1152, 211)
+      .ack('b', 211.05, { win: 51200 });
+    const r = query(c, 'ab', 0, 300, 1000);
+    // Wireshark calls it window_full (it ends exactly at the right edge); the stall names it a probe.
+    assert.deepEqual(markers(r), [
+      [211, 1461, MarkerKind.PersistProbe, 6],
+      [211, 1461, MarkerKind.WindowFull, 6],
+    ]);
+    assert.equal(r.threshold, 1460);
+  });
+
   it('out-of-window data is marked when the receiver\'s scale is known, not when it is unknown', () => {
     const overrun = (c: Conversation) => c.data('a', 100, 10).ack('b', 11, { win: 40 }).data('a', 60, 12);
     const known = query(overrun(conversation().handshake(0, 1)), 'ab', 0, 20, 100);

@@ -16,7 +16,7 @@ export function updateLegends(lanes: Lane[], data: SeriesResult | undefined): vo
         ['sw-retrans', 'retransmission'],
         ['sw-probe', 'probe'],
         ['sw-oow', 'out of window'],
-        ['sw-stall', 'stall'],
+        ['sw-stall', 'stall (window < 1 segment)'],
         ['sw-owed', 'update owed'],
       ]);
       setNote(lane, '');
@@ -24,7 +24,7 @@ export function updateLegends(lanes: Lane[], data: SeriesResult | undefined): vo
       setLegend(lane, [
         ['sw-window', 'advertised window'],
         ['sw-data', 'bytes in flight'],
-        ['sw-threshold', '1 MSS'],
+        ['sw-threshold', '1 segment'],
         ['sw-zero', 'zero window'],
       ]);
       const scale = data?.windowScale;
@@ -49,7 +49,7 @@ export function describeLanes(id: LaneId, data: SeriesResult | undefined, stalls
     case 'sequence':
       return `Sequence lane: ${data.segments.time.length} data segments shown, ACK and window lines; ${stallText}, ${owedText}`;
     case 'window':
-      return `Window lane: advertised window (${data.windowScale === 'unknown' ? 'raw, scale unknown' : data.windowScale}), bytes in flight, one-MSS threshold ${data.threshold} bytes`;
+      return `Window lane: advertised window (${data.windowScale === 'unknown' ? 'raw, scale unknown' : data.windowScale}), bytes in flight, stall threshold (one segment of the sender's) ${data.threshold} bytes`;
     default:
       return `Recv-Q lane: ${data.recvQ.source === 'inferred' ? 'inferred' : 'measured'} receive queue, ${data.recvQ.time.length} points`;
   }

@@ -1,6 +1,6 @@
 /**
  * The window lane: the receiver's advertised window (scaled; raw with a warning when the scale is
- * unknown, dotted when it was inferred), the sender's bytes in flight, and the one-MSS threshold
+ * unknown, dotted when it was inferred), the sender's bytes in flight, and the one-segment threshold
  * below which the flow counts as stalled. Zero-window and window-update marks sit on it too.
  */
 import { MarkerKind, type SeriesResult } from '../../src/protocol';
@@ -35,7 +35,7 @@ export function drawWindowLane(ctx: CanvasRenderingContext2D, lane: Lane, x: Sca
     ctx.restore();
     strokeStep(ctx, bif.time, bif.bytes, b0, b1, x, y, tEnd, theme.data, 1.25 * theme.line);
   }
-  // One MSS: below it the sender may not send a full segment (the stall threshold).
+  // One segment of the sender's (its effective segment size, not the receiver's MSS option): below it the sender may not send a full segment (the stall threshold).
   const ty = Math.round(y(data.threshold)) + 0.5;
   ctx.save();
   ctx.strokeStyle = theme.stall;
@@ -50,7 +50,7 @@ export function drawWindowLane(ctx: CanvasRenderingContext2D, lane: Lane, x: Sca
   ctx.font = `${Math.round(theme.fontSize * 0.8)}px ${theme.fontFamily}`;
   ctx.textBaseline = 'bottom';
   ctx.textAlign = 'right';
-  ctx.fillText(`1 MSS (${data.threshold} B)`, GUTTER + lane.width - 4, ty - 2);
+  ctx.fillText(`1 segment (${data.threshold} B)`, GUTTER + lane.width - 4, ty - 2);
   ctx.textAlign = 'left';
   // The advertised window: dotted when the scale was inferred, dashed when it is unknown (raw values).
   const w = data.window;

@@ -4,8 +4,8 @@ import { FLAG_NAMES } from './flags';
 import { inferWindowScale, type InferredScale } from './scaleInference';
 import { SequenceAnalyzer } from './sequence';
 import type { SsSample } from '../trace/ss';
-import { emptyQueueFindings, icmpFindings, outOfWindowFindings, pmtuBlackHoleFindings, scaledSynFindings, stallFindings, type Finding } from './findings';
-import { chargeQueueLag, queueEvidence, type QueueEvidence } from './queueOwed';
+import { flowFindings, type Finding } from './findings';
+import { chargeQueueLag, queueEvidence, windowOnOffer, type QueueEvidence } from './queueOwed';
 import { inferRecvQ, measuredRecvQ, type RecvQSeries } from './recvq';
 import { findStalls, flowRtt, type StallEpisode } from './stalls';
 
@@ -79,7 +79,7 @@ export function analyzeFlow(flow: Flow, context: AnalysisContext = {}, analyzer 
   );
   const queue = stalls.map((e) => {
     const series = measured[e.receiver];
-    const q = series ? queueEvidence(e, series, scales[e.receiver].shift ?? 0) : undefined;
+    const q = series ? queueEvidence(e, series, scales[e.receiver].shift ?? 0, windowOnOffer(flow, e.receiver, bytes[e.receiver])) : undefined;
     if (q) chargeQueueLag(e, q, rtt);
     return q ?? null;
   });
@@ -87,14 +87,7 @@ export function analyzeFlow(flow: Flow, context: AnalysisContext = {}, analyzer 
   let recvQ: [RecvQSeries, RecvQSeries] | undefined;
   const recvQSeries = () => (recvQ ??= [measured[0] ?? inferRecvQ(flow, 0, bytes[0]), measured[1] ?? inferRecvQ(flow, 1, bytes[1])]);
   const known: [boolean, boolean] = [scales[0].source !== 'unknown', scales[1].source !== 'unknown'];
-  const findings = [
-    ...scaledSynFindings(flow),
-    ...stallFindings(flow, stalls),
-    ...emptyQueueFindings(flow, stalls, measured),
-    ...outOfWindowFindings(flow, out, bytes, known),
-    ...icmpFindings(flow),
-    ...pmtuBlackHoleFindings(flow, out),
-  ].sort((x, y) => x.time - y.time);
+  const findings = flowFindings({ flow, out, stalls, measured, windowBytes: bytes, scaleKnown: known });
   return {
     analyzer,
     flagCounts,

@@ -1,7 +1,8 @@
-import { TcpFlag, TcpOpt } from '../decode/segment';
+import { TcpFlag } from '../decode/segment';
 import type { Flow } from '../flows/flow';
 import type { AnalysisColumns } from './columns';
 import { Flag } from './flags';
+import { effectiveSegmentSize, reopenThreshold, type SegmentSize } from './segmentSize';
 
 /** How a stall episode ended. */
 export type StallEnd = 'window_update' | 'probe_reply' | 'ack_with_data' | 'rst' | 'fin' | 'capture_end';
@@ -16,7 +17,7 @@ export interface OwedUpdate {
   frames: number[];
 }
 
-/** An interval during which a receiver advertised less than one MSS while the sender had data waiting. */
+/** An interval during which a receiver advertised less than one segment of the sender's while the sender had data waiting. */
 export interface StallEpisode {
   /** Side whose window closed (0 = a, 1 = b). */
   receiver: 0 | 1;
@@ -25,6 +26,8 @@ export interface StallEpisode {
   startFrame: number;
   endFrame: number;
   duration: number;
+  /** Window (bytes) of the advertisement that started it: 0, or a sub-segment window. */
+  startWindow: number;
   /** Persist probes the sender sent during the episode (any style), with their frames. */
   probes: number;
   probeFrames: number[];
@@ -33,9 +36,9 @@ export interface StallEpisode {
   reopenedWindow: number | null;
   /** Bytes the sender had sent but the receiver not yet acknowledged when the window closed. */
   outstanding: number;
-  /** One MSS of the data towards this receiver. */
-  mss: number;
-  /** The window that counts as open: min(MSS, half the largest window this receiver advertised). */
+  /** What the sender can put in one segment towards this receiver (segmentSize.ts): not "the MSS" of either side. */
+  segment: SegmentSize;
+  /** The window that counts as open: min(segment size, half the largest window this receiver advertised). */
   threshold: number;
   owed: OwedUpdate | null;
 }
@@ -46,42 +49,7 @@ export interface ReplyTiming {
   rtt: number;
 }
 
-const DEFAULT_MSS = 536; // RFC 9293 §3.7.1
 const DEFAULT_RTT = 0.01;
-
-/** Bytes the timestamps option takes in every segment (RFC 7323 §3.2, padded), which the MSS does not cover (RFC 6691). */
-const TIMESTAMP_OPTION_BYTES = 12;
-
-/**
- * One full segment of the data flowing towards `receiver`: its MSS option less the timestamps
- * option when the sender uses it; without an MSS option, the largest segment seen (at least 536).
- */
-export function receiverMss(flow: Flow, receiver: 0 | 1): number {
-  const p = flow.packets;
-  let largest = 0;
-  let timestamps = false;
-  for (let i = 0; i < p.length; i++) {
-    if (p.dir[i] === receiver) continue;
-    if (p.len[i] > largest) largest = p.len[i];
-    if (p.opts[i] & TcpOpt.TIMESTAMP) timestamps = true;
-  }
-  const advertised = flow.handshake[receiver].mss;
-  if (advertised) return advertised - (timestamps ? TIMESTAMP_OPTION_BYTES : 0);
-  return Math.max(largest, DEFAULT_MSS);
-}
-
-/**
- * The window below which the sender is stalled: one MSS, or half the receiver's buffer (estimated by
- * the largest window it advertised) when that is smaller — RFC 1122 4.2.3.3's min(Fr·RCV.BUFF,
- * Eff.snd.MSS) with Fr = 1/2. A loopback flow with a 64 KiB MSS and a 16 KiB buffer is not stalled
- * by a 16 KiB window.
- */
-export function reopenThreshold(flow: Flow, receiver: 0 | 1, mss: number, windowBytes: (i: number) => number): number {
-  const p = flow.packets;
-  let largest = 0;
-  for (let i = 0; i < p.length; i++) if (p.dir[i] === receiver && windowBytes(i) > largest) largest = windowBytes(i);
-  return largest > 0 ? Math.min(mss, Math.floor(largest / 2)) : mss;
-}
 
 /** A flow's RTT: the initial RTT, else the smallest ACK RTT seen, else 10 ms. */
 export function flowRtt(out: AnalysisColumns, initialRtt: number | null): number {
@@ -93,22 +61,33 @@ export function flowRtt(out: AnalysisColumns, initialRtt: number | null): number
 
 interface Open {
   startIndex: number;
+  startWindow: number;
   probes: number[];
   outstanding: number;
   lastAck: number;
+  /** The right edge (ack + window) of the latest advertisement. */
+  edge: number;
+  /** The sender is known to have had data waiting; until then the episode is only a candidate. */
+  blocked: boolean;
 }
+
+/** A sender that had data waiting answers a reopened window at once; allow for a loaded host beyond four RTTs. */
+const WAITING_SENDER_FLOOR = 0.005;
 
 /**
  * Stall episodes of one receiver (RFC 1122 4.2.3.3 / 4.2.2.17): an episode starts at the first
- * advertisement below one MSS (see `reopenThreshold`) while the sender has data waiting — it already sent up to that right
- * edge (a zero window always qualifies) — and ends at the first advertisement of at least that,
- * or at RST, FIN or the end of the capture. Persist probes during it are counted.
+ * advertisement below one segment (see `reopenThreshold`), zero or not, while the sender has data
+ * waiting, and ends at the first advertisement of at least that, or at RST, FIN or the end of the
+ * capture. Data waiting shows as: the sender already sent up to that right edge (a zero window always
+ * qualifies); or, with room left that is smaller than a segment, it sends nothing until a persist
+ * probe or a segment ending exactly at the edge (Linux sends one window-sized segment when its
+ * persist timer fires), or until new data right after the window reopens. Persist probes of any style are counted.
  * `windowBytes(i)` is the window packet `i` advertises, in bytes.
  */
 export function findStalls(flow: Flow, out: AnalysisColumns, receiver: 0 | 1, windowBytes: (i: number) => number, timing: ReplyTiming): StallEpisode[] {
   const p = flow.packets;
-  const mss = receiverMss(flow, receiver);
-  const threshold = reopenThreshold(flow, receiver, mss, windowBytes);
+  const segment = effectiveSegmentSize(flow, receiver, windowBytes);
+  const threshold = reopenThreshold(flow, receiver, segment.bytes, windowBytes);
   const episodes: StallEpisode[] = [];
   let open: Open | undefined;
   let senderNext = 0;
@@ -117,47 +96,74 @@ export function findStalls(flow: Flow, out: AnalysisColumns, receiver: 0 | 1, wi
     const flags = p.tcpFlags[i];
     if (p.dir[i] !== receiver) {
       const end = (p.seq[i] + p.len[i]) >>> 0;
-      if (!haveSender || ((end - senderNext) | 0) > 0) senderNext = end;
+      const advances = !haveSender || ((end - senderNext) | 0) > 0;
+      if (advances) senderNext = end;
       haveSender = true;
       if (!open) continue;
+      const data = p.len[i] > 0 && !(flags & TcpFlag.SYN);
+      if (!open.blocked) {
+        // Room below one segment: a probe, or data exactly up to the edge (Linux's window-sized probe), shows the sender was
+        // waiting; new data that stops short of the edge shows it was not, and data beyond it ignored the window.
+        if (out.flags[i] & Flag.PERSIST_PROBE || (data && end === open.edge)) open.blocked = true;
+        else if (data && advances) open = undefined;
+        if (!open?.blocked) {
+          if (flags & (TcpFlag.RST | TcpFlag.FIN)) open = undefined;
+          continue;
+        }
+      }
       // Anything the blocked sender sends now probes the window: Linux's zero-length segment at SND.UNA − 1,
       // a BSD/Windows byte, or a partial segment into a sub-MSS window when its persist timer fires.
-      if (out.flags[i] & Flag.PERSIST_PROBE || (p.len[i] > 0 && !(flags & TcpFlag.SYN))) {
-        open.probes.push(i);
-      }
-      if (flags & (TcpFlag.RST | TcpFlag.FIN)) {
-        close(i, flags & TcpFlag.RST ? 'rst' : 'fin', null);
-      }
+      if (out.flags[i] & Flag.PERSIST_PROBE || data) open.probes.push(i);
+      if (flags & (TcpFlag.RST | TcpFlag.FIN)) close(i, flags & TcpFlag.RST ? 'rst' : 'fin', null);
       continue;
     }
     if (flags & TcpFlag.SYN) continue; // SYN windows say nothing about a stall
     const win = windowBytes(i);
     if (flags & TcpFlag.RST) {
-      if (open) close(i, 'rst', null);
+      if (open?.blocked) close(i, 'rst', null);
+      open = undefined;
       continue;
     }
+    const edge = (p.ack[i] + win) >>> 0;
     if (!open) {
-      // The stall starts at the first small advertisement the sender is blocked by: it already reached that right edge.
-      const edge = (p.ack[i] + win) >>> 0;
-      if (win < threshold && flags & TcpFlag.ACK && haveSender && ((senderNext - edge) | 0) >= 0) {
+      if (win < threshold && flags & TcpFlag.ACK && haveSender) {
         open = {
           startIndex: i,
+          startWindow: win,
           probes: [],
           outstanding: Math.max(0, (senderNext - p.ack[i]) | 0),
           lastAck: p.ack[i],
+          edge,
+          blocked: ((senderNext - edge) | 0) >= 0,
         };
       }
       continue;
     }
     if (win >= threshold) {
-      close(i, endedBy(i), win);
+      if (open.blocked || sentAtOnce(i)) close(i, endedBy(i), win);
+      open = undefined;
     } else {
       open.lastAck = p.ack[i];
-      if (flags & TcpFlag.FIN) close(i, 'fin', null);
+      open.edge = edge;
+      if (((senderNext - edge) | 0) >= 0) open.blocked = true;
+      if (flags & TcpFlag.FIN) {
+        if (open.blocked) close(i, 'fin', null);
+        open = undefined;
+      }
     }
   }
-  if (open) close(p.length - 1, 'capture_end', null);
+  if (open?.blocked) close(p.length - 1, 'capture_end', null);
   return episodes;
+
+  /** Whether the sender's next packet after the reopening `i` is new data, before the receiver speaks again and without delay: it was waiting. */
+  function sentAtOnce(i: number): boolean {
+    for (let j = i + 1; j < p.length; j++) {
+      if (p.dir[j] === receiver) return false;
+      if (p.len[j] === 0) continue;
+      return ((p.seq[j] + p.len[j] - senderNext) | 0) > 0 && p.time[j] - p.time[i] <= Math.max(mediumReply(timing.rtt), WAITING_SENDER_FLOOR);
+    }
+    return false;
+  }
 
   function endedBy(i: number): StallEnd {
     if (p.tcpFlags[i] & TcpFlag.FIN) return 'fin';
@@ -186,12 +192,13 @@ export function findStalls(flow: Flow, out: AnalysisColumns, receiver: 0 | 1, wi
       startFrame: p.frame[s],
       endFrame: p.frame[i],
       duration: nsBetween(p, i, s) / 1e9, // exact: a 200 ms stall is 0.2, not 0.19999999999999998
+      startWindow: o.startWindow,
       probes: o.probes.length,
       probeFrames: o.probes.map((k) => p.frame[k]),
       endedBy: how,
       reopenedWindow: reopened,
       outstanding: o.outstanding,
-      mss,
+      segment,
       threshold,
       owed: null,
     };

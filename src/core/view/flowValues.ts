@@ -4,7 +4,7 @@
  * and the packet details so both show the same numbers.
  */
 import type { FlowAnalysis, SideScale } from '../analysis/analyze';
-import { receiverMss, reopenThreshold } from '../analysis/stalls';
+import { effectiveSegmentSize, reopenThreshold } from '../analysis/segmentSize';
 import { TcpFlag } from '../decode/segment';
 import type { Flow } from '../flows/flow';
 import type { Direction } from '../../protocol';
@@ -60,10 +60,11 @@ export function windowBytes(flow: Flow, analysis: FlowAnalysis, reading: WindowR
   return p.winRaw[i] * 2 ** reading.inferredShift;
 }
 
-/** The window below which `receiver` counts as stalled: its episodes' threshold, else min(MSS, largest window / 2) as stalls.ts computes it. */
+/** The window below which `receiver` counts as stalled: its episodes' threshold, else min(segment size, largest window / 2) as stalls.ts computes it. */
 export function stallThreshold(flow: Flow, analysis: FlowAnalysis, receiver: 0 | 1): number {
   const episode = analysis.stalls.find((e) => e.receiver === receiver);
   if (episode) return episode.threshold;
   const reading = windowReading(analysis, receiver);
-  return reopenThreshold(flow, receiver, receiverMss(flow, receiver), (i) => windowBytes(flow, analysis, reading, i));
+  const bytes = (i: number) => windowBytes(flow, analysis, reading, i);
+  return reopenThreshold(flow, receiver, effectiveSegmentSize(flow, receiver, bytes).bytes, bytes);
 }

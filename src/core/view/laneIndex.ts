@@ -83,6 +83,9 @@ function buildIndex(flow: Flow, analysis: FlowAnalysis, sender: 0 | 1, n: number
   const inFlight = lane(count.inFlight, false);
   const sacks = new Growable(Int32Array);
   const markers = new MarkerList();
+  // Probes into a window below one segment are data (Linux sends what fits when its persist timer
+  // fires) and carry no analysis flag: the episodes name them.
+  const stallProbes = new Set(analysis.stalls.filter((e) => e.receiver === receiver).flatMap((e) => e.probeFrames));
   let nSeg = 0;
   let nAck = 0;
   let nWin = 0;
@@ -109,7 +112,8 @@ function buildIndex(flow: Flow, analysis: FlowAnalysis, sender: 0 | 1, n: number
       }
       // Data beyond the receiver's right edge (ack + window) that is not a probe: it must be dropped (findings.ts).
       const outOfWindow = len > 0 && edge >= 0 && scaleKnown && !(flags & SYN_RST) && !(af & PROBES) && ((((seqs[i] + len) >>> 0) - edge) | 0) > 0;
-      if (af || outOfWindow) markers.sender(i, time[i], seq, frame[i], af, outOfWindow);
+      const probe = af & Flag.PERSIST_PROBE || (stallProbes.size > 0 && stallProbes.has(frame[i])) ? Flag.PERSIST_PROBE : 0;
+      if (af || outOfWindow || probe) markers.sender(i, time[i], seq, frame[i], af | probe, outOfWindow);
       continue;
     }
     const win = factor && !(flags & SYN) ? winRaw[i] * factor : calcWin[i];
