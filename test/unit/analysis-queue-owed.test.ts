@@ -1,6 +1,6 @@
 /**
  * The owed moment from measured receive-queue samples (src/core/analysis/queueOwed.ts), on hand-made
- * episodes and series: when the free space reached min(MSS, buffer/2) as the peer would read it,
+ * episodes and series: when the free space reached min(segment size, buffer/2) as the peer would read it,
  * and when that lag is charged as owed.
  */
 import assert from 'node:assert/strict';
@@ -13,7 +13,9 @@ import type { StallEpisode } from '../../src/core/analysis/stalls';
 function episode(over: Partial<StallEpisode> = {}): StallEpisode {
   return {
     receiver: 1, start: 1, end: 1.5, startFrame: 10, endFrame: 20, duration: 0.5, probes: 0, probeFrames: [],
-    endedBy: 'window_update', reopenedWindow: 65536, outstanding: 0, mss: 1460, threshold: 1460, owed: null, ...over,
+    startWindow: 0, endedBy: 'window_update', reopenedWindow: 65536, outstanding: 0, threshold: 1460, owed: null,
+    segment: { bytes: 1460, source: 'mss-options', receiverMss: 1460, senderMss: 1460, optionBytes: 0, largestSeen: 1460, superSegments: 0 },
+    ...over,
   };
 }
 
@@ -32,7 +34,7 @@ function series(source: RecvQSeries['source'], recvQ: number[], buffer: number |
 const FULL = 65536;
 
 describe('queueEvidence', () => {
-  it('a NAT trace: the first sample whose free space reaches min(MSS, buffer/2), and the lag to the reopening', () => {
+  it('a NAT trace: the first sample whose free space reaches min(segment size, buffer/2), and the lag to the reopening', () => {
     // Samples at 0.75, 0.875, 1, 1.125, 1.25 (drained), 1.375 …
     const q = queueEvidence(episode(), series('nat-trace', [FULL, FULL, FULL, FULL, 1000, 0, 0]), 7);
     assert.deepEqual(q, { moment: 1.25, lag: 0.25, threshold: 1460, freeSpace: 64512, interval: 0.125, source: 'nat-trace' });

@@ -112,7 +112,7 @@ function buildIndex(flow: Flow, analysis: FlowAnalysis, sender: 0 | 1, n: number
       }
       // Data beyond the receiver's right edge (ack + window) that is not a probe: it must be dropped (findings.ts).
       const outOfWindow = len > 0 && edge >= 0 && scaleKnown && !(flags & SYN_RST) && !(af & PROBES) && ((((seqs[i] + len) >>> 0) - edge) | 0) > 0;
-      const probe = af & Flag.PERSIST_PROBE || (stallProbes.size > 0 && stallProbes.has(frame[i])) ? Flag.PERSIST_PROBE : 0;
+      const probe = af & AnalysisFlag.PERSIST_PROBE || (stallProbes.size > 0 && stallProbes.has(frame[i])) ? AnalysisFlag.PERSIST_PROBE : 0;
       if (af || outOfWindow || probe) markers.sender(i, time[i], seq, frame[i], af | probe, outOfWindow);
       continue;
     }
