@@ -200,8 +200,11 @@ export interface SeriesResult {
   recvQ: { time: Float64Array; bytes: Float64Array; source: 'ss' | 'nat-trace' | 'inferred' };
   /** The window below which the flow counts as stalled (one MSS, see docs/analysis.md). */
   threshold: number;
-  /** How the receiver's windows were scaled; 'unknown' means raw values (draw them with a warning), 'inferred' dotted. */
-  windowScale: 'handshake' | 'not-used' | 'inferred' | 'unknown';
+  /**
+   * How the receiver's windows were scaled; 'unknown' means raw values (draw them with a warning),
+   * 'inferred' dotted, 'assumed' a NAT log's usual shift (the log does not say; a setting changes it).
+   */
+  windowScale: 'handshake' | 'not-used' | 'inferred' | 'assumed' | 'unknown';
   markers: { time: Float64Array; value: Float64Array; kind: Uint8Array; frame: Uint32Array };
   /** Full extent of the flow, for the reset zoom and the axes. */
   extent: { t0: number; t1: number; seqMax: number; windowMax: number; recvQMax: number };

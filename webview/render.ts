@@ -53,9 +53,9 @@ export function renderFailure(fileName: string, failure: Failure, actions: Actio
   }
   const detail =
     failure.kind === 'notCapture'
-      ? h('p', { class: 'reason' }, `${failure.reason} `, h('span', { class: 'muted' }, `(at byte offset ${formatCount(failure.offset)})`))
+      ? h('p', { class: 'reason' }, `${failure.reason} `, failure.offset >= 0 ? h('span', { class: 'muted' }, `(at byte offset ${formatCount(failure.offset)})`) : '')
       : h('p', { class: 'reason' }, failure.message);
-  const title = failure.kind === 'notCapture' ? `${fileName} is not a packet capture TCP Flow Lens can read` : `${fileName} could not be read`;
+  const title = failure.kind === 'notCapture' ? `${fileName} is not a packet capture or NAT trace TCP Flow Lens can read` : `${fileName} could not be read`;
   return h(
     'section',
     { class: 'state error', role: 'alert' },

@@ -5,7 +5,15 @@ import { Flag } from './flags';
 import type { RecvQSeries } from './recvq';
 import type { StallEpisode } from './stalls';
 
-export type FindingKind = 'window_update_owed' | 'stall' | 'out_of_window' | 'scaled_syn_window' | 'window_closed_empty_queue' | 'icmp_error' | 'pmtu_black_hole';
+export type FindingKind =
+  | 'window_update_owed'
+  | 'stall'
+  | 'out_of_window'
+  | 'scaled_syn_window'
+  | 'window_closed_empty_queue'
+  | 'icmp_error'
+  | 'pmtu_black_hole'
+  | 'segment_dropped';
 
 /** What an ICMP or ICMPv6 error said, on `icmp_error` findings. */
 export interface IcmpDetails {

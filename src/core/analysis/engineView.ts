@@ -1,0 +1,98 @@
+/**
+ * What a NAT engine's own trace adds to a flow's analysis (docs/nat-flow-trace.md, "What it makes
+ * exact"): the measured receive queue, the exact instant the window could have reopened (so an owed
+ * update's lag is measured, not estimated), the segments it dropped, and why it sent the segment
+ * that ended each stall.
+ */
+import type { Flow } from '../flows/flow';
+import type { EngineFlow } from '../trace/engine';
+import type { Finding } from './findings';
+import type { QueueEvidence } from './queueOwed';
+import type { RecvQSeries } from './recvq';
+import type { StallEpisode } from './stalls';
+
+/** The engine's Recv-Q samples as a measured series of its side. */
+export function engineRecvQ(engine: EngineFlow): RecvQSeries | undefined {
+  if (engine.length === 0) return undefined;
+  const n = engine.length;
+  return {
+    receiver: engine.natSide,
+    source: 'nat-trace',
+    time: engine.time.slice(0, n),
+    recvQ: engine.recvq.slice(0, n),
+    buffer: engine.buffer.slice(0, n),
+    memory: new Float64Array(0),
+  };
+}
+
+/**
+ * When the NAT's window could have reopened during a stall of its own: the engine's first
+ * `win reopen_possible` inside the stall when it emits `win` events; otherwise the first Recv-Q
+ * report inside it after which the free space (buffer − Recv-Q), truncated to the NAT's window scale
+ * as the guest reads it, reaches the stall's threshold min(MSS, buffer/2). Exact: no sampling error.
+ */
+export function engineEvidence(e: StallEpisode, engine: EngineFlow, shift: number): QueueEvidence | undefined {
+  const evidence = (moment: number, threshold: number, freeSpace: number): QueueEvidence => ({ moment, lag: Math.max(0, e.end - moment), threshold, freeSpace, interval: 0, source: 'nat-trace' });
+  if (engine.hasWinEvents) {
+    const r = engine.reopen.find((x) => x.time >= e.start && x.time <= e.end);
+    return r && evidence(r.time, Number.isFinite(r.threshold) ? r.threshold : e.threshold, Number.isFinite(r.free) ? r.free : NaN);
+  }
+  const unit = 2 ** Math.max(0, shift);
+  for (let k = 0; k < engine.length; k++) {
+    const t = engine.time[k];
+    if (t < e.start) continue;
+    if (t > e.end) break;
+    const buffer = engine.buffer[k];
+    if (!Number.isFinite(buffer)) continue;
+    const seen = Math.floor(Math.max(0, buffer - engine.recvq[k]) / unit) * unit;
+    const threshold = Math.min(e.mss, Math.floor(buffer / 2));
+    if (seen >= threshold) return evidence(t, threshold, seen);
+  }
+  return undefined;
+}
+
+/** Index of the flow's packet with frame `frame` (frames rise through a flow), or -1. */
+function indexOfFrame(flow: Flow, frame: number): number {
+  const f = flow.packets.frame;
+  let lo = 0;
+  let hi = flow.packets.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (f[mid] < frame) lo = mid + 1;
+    else hi = mid;
+  }
+  return flow.packets.length > 0 && f[lo] === frame ? lo : -1;
+}
+
+/** Why the NAT sent the segment that ended the stall (`reply_unacceptable` is the missed update's signature). */
+export function endReason(flow: Flow, e: StallEpisode, engine: EngineFlow): string | null {
+  const i = indexOfFrame(flow, e.endFrame);
+  return i >= 0 && flow.packets.dir[i] === engine.natSide ? (engine.reason(i) ?? null) : null;
+}
+
+/** Findings listed per flow at most; the count says how many more. */
+const MAX_DROP_FINDINGS = 200;
+
+/** One finding per guest segment the engine dropped, tied to its packet. */
+export function dropFindings(flow: Flow, engine: EngineFlow): Finding[] {
+  const p = flow.packets;
+  const nat = engine.natSide === 0 ? flow.a : flow.b;
+  const out: Finding[] = [];
+  for (const d of engine.drops.slice(0, MAX_DROP_FINDINGS)) {
+    const i = d.index;
+    const what = i >= 0 ? `its segment at frame ${p.frame[i]} (${p.len[i]} bytes at seq ${p.seq[i]})` : `a segment (line ${d.line} of the engine's log)`;
+    out.push({
+      kind: 'segment_dropped',
+      flow: flow.id,
+      time: i >= 0 ? p.time[i] : d.time,
+      frames: i >= 0 ? [p.frame[i]] : [],
+      severity: 'warning',
+      message: `The NAT (${nat}) dropped ${what} from the guest: ${d.reason}.`,
+    });
+  }
+  if (engine.drops.length > MAX_DROP_FINDINGS) {
+    const last = engine.drops[engine.drops.length - 1];
+    out.push({ kind: 'segment_dropped', flow: flow.id, time: last.time, frames: [], severity: 'info', message: `… and ${engine.drops.length - MAX_DROP_FINDINGS} more segments dropped by the NAT (see the engine's log).` });
+  }
+  return out;
+}
