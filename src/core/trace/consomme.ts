@@ -69,7 +69,7 @@ export class ConsommeLogReader {
   line(raw: string, n: number, cut = false, unterminated = false): void {
     const problems = this.ingest.problems;
     if (cut) return problems.bad(n, 'line longer than 64 KiB');
-    const text = raw.includes('\x1b') ? raw.replace(/\x1b\[[0-9;]*m/g, '') : raw; // eslint-disable-line no-control-regex
+    const text = raw.includes('\x1b') ? raw.replace(/\x1b\[[0-9;]*m/g, '') : raw;
     const isPacket = text.includes('tcp packet');
     const isDrop = !isPacket && text.includes('tx packet ignored');
     if (!isPacket && !isDrop) {

@@ -37,7 +37,7 @@ export function sniffKind(head: Uint8Array): SourceKind {
   if (lines.length === 0) throw new SourceError(head.length === 0 ? 'the file is empty' : 'the file holds only blank lines');
   if (lines.some((l) => l.startsWith('{') && /"ev"\s*:/.test(l) && /"v"\s*:/.test(l))) return 'nat-flow-trace';
   if (lines.some((l) => /\btcp packet\b.*\blabel=/.test(l) || /\btx packet ignored\b/.test(l))) return 'consomme-log';
-  if (head.length >= 4 && lines[0].length > 0 && /[\x00-\x08\x0e-\x1f]/.test(text.slice(0, 64))) { // eslint-disable-line no-control-regex
+  if (head.length >= 4 && lines[0].length > 0 && /[\x00-\x08\x0e-\x1f]/.test(text.slice(0, 64))) {
     const hex = Array.from(head.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
     throw new SourceError(`not a pcap or pcapng capture (starts with ${hex}), nor a NAT trace or log`);
   }
