@@ -27,7 +27,9 @@ export interface EngineSourceSummary {
 
 export function engineSourceSummary(file: string, trace: TraceRead, merge?: MergeResult): { source: EngineSourceSummary; warnings: CaptureWarning[] } {
   const p = trace.ingest.problems;
-  const assumed = trace.ingest.flows.some((f) => trace.ingest.engines[f.id]?.scaleAssumed !== null && trace.ingest.engines[f.id] !== undefined) ? trace.ingest.scaleAssumed : null;
+  // Beside a capture, the capture's handshake replaces the assumption where it has one.
+  const engines = merge ? merge.engines : trace.ingest.engines;
+  const assumed = engines.some((e) => e !== undefined && e.scaleAssumed !== null) ? trace.ingest.scaleAssumed : null;
   const clock = trace.kind === 'consomme-log' ? (trace.uptime ? 'uptime' : 'realtime') : (trace.header?.clock ?? 'unknown');
   const source: EngineSourceSummary = {
     kind: trace.kind,
