@@ -44,6 +44,9 @@ export interface NatBugCapture {
   rttMs: number;
   receiver: NatBugReceiver;
   seconds: number;
+  /** With `consommeLog`: the OpenVMM-style consomme log of the same run, and the epoch of its uptime 0. */
+  consommeLog?: string;
+  uptimeEpoch?: number;
 }
 
 export function liveTestsPossible(): { ok: boolean; reason?: string };
@@ -56,4 +59,6 @@ export function makeNatBugCapture(options: {
   bytes?: number;
   /** Where the receiver writes its trace (default `${out}.trace.jsonl`). */
   log?: string;
+  /** Also write an OpenVMM-style consomme log here (test/fixtures/natbug/consomme_log.py). */
+  consommeLog?: string;
 }): Promise<NatBugCapture>;
