@@ -42,9 +42,10 @@ const MAX_FINDINGS = 20;
 function flowFindings(f: CaptureSummary['flows'][number]): string[] {
   const stalled = f.stalls.reduce((sum, e) => sum + e.duration, 0);
   const owed = f.stalls.reduce((sum, e) => sum + (e.owed?.seconds ?? 0), 0);
-  const measured = [f.recvQSource.a, f.recvQSource.b].find((x) => x !== 'inferred');
-  const recvQ = measured ? `, Recv-Q ${measured === 'nat-trace' ? "from the NAT's trace" : 'from ss samples'}` : '';
-  const out = [`flow ${f.id} (${f.a} → ${f.b}): ${f.stalls.length} stalls, ${stalled.toFixed(3)} s stalled, ${owed.toFixed(3)} s owed${recvQ}`];
+  const out = [`flow ${f.id} (${f.a} → ${f.b}): ${f.stalls.length} stalls, ${stalled.toFixed(3)} s stalled, ${owed.toFixed(3)} s owed`];
+  for (const [side, source] of [['a', f.recvQSource.a], ['b', f.recvQSource.b]] as const) {
+    if (source !== 'inferred') out.push(`  Recv-Q of ${side === 'a' ? f.a : f.b}: measured, ${source === 'nat-trace' ? "from the NAT's trace" : 'from ss samples'}`);
+  }
   for (const x of f.findings.slice(0, MAX_FINDINGS)) out.push(`  ${x.severity.padEnd(7)} ${x.time.toFixed(6).padStart(12)} s  ${x.message}`);
   if (f.findings.length > MAX_FINDINGS) out.push(`  … and ${f.findings.length - MAX_FINDINGS} more (see --json)`);
   return out;
