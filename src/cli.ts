@@ -63,8 +63,8 @@ async function main(argv: string[]): Promise<number> {
   if (values.trace && values['openvmm-log']) return usageError('give --trace or --openvmm-log, not both');
   const windowScale = values['window-scale'] === undefined ? undefined : Number(values['window-scale']);
   if (windowScale !== undefined && !(Number.isInteger(windowScale) && windowScale >= 0 && windowScale <= 14)) return usageError('--window-scale must be a whole number from 0 to 14');
-  const uptimeEpoch = values['uptime-epoch'] === undefined ? undefined : Number(values['uptime-epoch']);
-  if (uptimeEpoch !== undefined && !(Number.isFinite(uptimeEpoch) && uptimeEpoch >= 0)) return usageError('--uptime-epoch must be epoch seconds');
+  const uptimeEpoch = values['uptime-epoch'];
+  if (uptimeEpoch !== undefined && !/^\d+(\.\d+)?$/.test(uptimeEpoch)) return usageError('--uptime-epoch must be epoch seconds, e.g. 1796447449.25');
   let samples: SsParseResult | undefined;
   if (values.ss) {
     try {

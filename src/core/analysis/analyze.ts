@@ -5,7 +5,7 @@ import { inferWindowScale, type InferredScale } from './scaleInference';
 import { SequenceAnalyzer } from './sequence';
 import type { SsSample } from '../trace/ss';
 import type { EngineFlow } from '../trace/engine';
-import { dropFindings, endReason, engineEvidence, engineRecvQ } from './engineView';
+import { dropFindings, endReason, engineEvidence, engineRecvQ, replyToDroppedProbe } from './engineView';
 import { emptyQueueFindings, icmpFindings, outOfWindowFindings, pmtuBlackHoleFindings, scaledSynFindings, stallFindings, type Finding } from './findings';
 import { chargeQueueLag, queueEvidence, type QueueEvidence } from './queueOwed';
 import { inferRecvQ, measuredRecvQ, type RecvQSeries } from './recvq';
@@ -98,6 +98,7 @@ export function analyzeFlow(flow: Flow, context: AnalysisContext = {}, analyzer 
         ? measuredRecvQ(flow, side, context.samples, context.captureEpoch)
         : undefined,
   );
+  if (engine) for (const e of stalls) if (e.receiver === engine.natSide) replyToDroppedProbe(flow, e, engine);
   const queue = stalls.map((e) => {
     const series = measured[e.receiver];
     const shift = scales[e.receiver].shift ?? 0;

@@ -70,6 +70,32 @@ export function endReason(flow: Flow, e: StallEpisode, engine: EngineFlow): stri
   return i >= 0 && flow.packets.dir[i] === engine.natSide ? (engine.reason(i) ?? null) : null;
 }
 
+/**
+ * A stall whose reopening the capture's timing alone cannot tie to a probe (a NAT slow to answer
+ * under load looks like one sending its own update): when the engine says it dropped the guest's
+ * probe and the segment that reopened the window is the NAT's next one, that segment was the reply to
+ * the probe, and the update was owed all along.
+ */
+export function replyToDroppedProbe(flow: Flow, e: StallEpisode, engine: EngineFlow): void {
+  if (e.endedBy !== 'window_update' && e.endedBy !== 'ack_with_data') return;
+  const p = flow.packets;
+  const end = indexOfFrame(flow, e.endFrame);
+  if (end < 0) return;
+  let nat = end - 1;
+  while (nat >= 0 && p.dir[nat] !== engine.natSide) nat--;
+  const probe = engine.drops.find((d) => d.index > nat && d.index < end && p.time[d.index] >= e.start);
+  if (!probe) return;
+  e.endedBy = 'probe_reply';
+  e.owed = {
+    seconds: e.duration,
+    confidence: 'high',
+    evidence:
+      `the NAT dropped the sender's probe (frame ${p.frame[probe.index]}: ${probe.reason}) and its next segment (frame ${e.endFrame}) reopened the window to ${e.reopenedWindow} bytes, ` +
+      `${e.duration.toFixed(3)} s after it closed: a reply to the probe, not an update of its own`,
+    frames: [e.startFrame, ...e.probeFrames, e.endFrame],
+  };
+}
+
 /** Findings listed per flow at most; the count says how many more. */
 const MAX_DROP_FINDINGS = 200;
 
@@ -80,14 +106,14 @@ export function dropFindings(flow: Flow, engine: EngineFlow): Finding[] {
   const out: Finding[] = [];
   for (const d of engine.drops.slice(0, MAX_DROP_FINDINGS)) {
     const i = d.index;
-    const what = i >= 0 ? `its segment at frame ${p.frame[i]} (${p.len[i]} bytes at seq ${p.seq[i]})` : `a segment (line ${d.line} of the engine's log)`;
+    const what = i >= 0 ? `the guest's segment at frame ${p.frame[i]} (${p.len[i]} bytes at seq ${p.seq[i]})` : `a guest segment (line ${d.line} of the engine's log)`;
     out.push({
       kind: 'segment_dropped',
       flow: flow.id,
       time: i >= 0 ? p.time[i] : d.time,
       frames: i >= 0 ? [p.frame[i]] : [],
       severity: 'warning',
-      message: `The NAT (${nat}) dropped ${what} from the guest: ${d.reason}.`,
+      message: `The NAT (${nat}) dropped ${what}: ${d.reason}.`,
     });
   }
   if (engine.drops.length > MAX_DROP_FINDINGS) {

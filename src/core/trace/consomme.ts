@@ -14,8 +14,8 @@ import type { DescribedSegment, TraceIngest } from './traceIngest';
 export interface ConsommeOptions {
   /** Shift assumed for the NAT's (and guest's) windows when a SYN does not log one; default 7. */
   windowScale?: number;
-  /** Epoch seconds of uptime 0, so times line up with a capture; default: none (times stay uptime). */
-  uptimeEpoch?: number;
+  /** Epoch seconds of uptime 0, so times line up with a capture; default: none (times stay uptime). A decimal string keeps every digit. */
+  uptimeEpoch?: number | string;
 }
 
 /** The usual consomme receive shift when the guest offers scaling. */
@@ -33,6 +33,16 @@ function unsigned(text: string | undefined): number | undefined {
   return Number.isInteger(v) && v <= 0xffffffff ? v : undefined;
 }
 
+/** Seconds as [whole, nanoseconds]: exact from a decimal string (a double holds only ~0.2 µs of an epoch). */
+function splitSeconds(value: number | string): [number, number] {
+  const m = typeof value === 'string' ? /^\s*(\d+)(?:\.(\d{1,9})\d*)?\s*$/.exec(value) : null;
+  if (m) return [Number(m[1]), Number((m[2] ?? '').padEnd(9, '0'))];
+  const v = Number(value);
+  if (!Number.isFinite(v) || v < 0) return [0, 0];
+  const sec = Math.floor(v);
+  return [sec, Math.min(999_999_999, Math.round((v - sec) * 1e9))];
+}
+
 export class ConsommeLogReader {
   /** `tcp packet` lines read, drop lines read, and lines in uptime seconds (vs wall-clock times). */
   segments = 0;
@@ -48,9 +58,7 @@ export class ConsommeLogReader {
   ) {
     const scale = options.windowScale ?? CONSOMME_DEFAULT_SCALE;
     ingest.scaleAssumed = Number.isInteger(scale) && scale >= 0 && scale <= 14 ? scale : CONSOMME_DEFAULT_SCALE;
-    const epoch = options.uptimeEpoch ?? 0;
-    this.epochSec = Math.floor(epoch);
-    this.epochNsec = Math.round((epoch - this.epochSec) * 1e9);
+    [this.epochSec, this.epochNsec] = splitSeconds(options.uptimeEpoch ?? 0);
   }
 
   push(chunk: Uint8Array | string): void {
