@@ -72,7 +72,7 @@ export function renderHeader(view: CaptureView): HTMLElement {
     'header',
     { class: 'summary' },
     h('h1', { title: view.filePath }, view.fileName),
-    h('div', { class: 'facts' }, fact('Format', view.format ?? 'unknown'), fact('Packets', formatCount(view.packets)), fact('TCP', formatCount(view.tcpPackets)), fact('Flows', formatCount(view.flows.length)), fact('Link', links || 'none')),
+    h('div', { class: 'facts' }, fact('Format', view.format ?? 'unknown'), fact('Packets', formatCount(view.packets)), fact('TCP', formatCount(view.tcpPackets)), fact('Flows', formatCount(view.flows.length)), view.linkTypes.length > 0 || !view.format?.includes('-') ? fact('Link', links || 'none') : false),
   );
 }
 
