@@ -65,6 +65,9 @@ export function renderFailure(fileName: string, failure: Failure, actions: Actio
   );
 }
 
+/** A NAT trace or log has segments but no link layer. */
+const isEngineSource = (view: CaptureView) => view.format === 'nat-flow-trace' || view.format === 'consomme-log';
+
 export function renderHeader(view: CaptureView): HTMLElement {
   const links = view.linkTypes.map((l) => `${l.name}${l.decoded ? '' : ' (not decoded)'}`).join(', ');
   const fact = (label: string, value: string) => h('span', { class: 'fact' }, h('span', { class: 'muted' }, `${label} `), value);
@@ -72,7 +75,7 @@ export function renderHeader(view: CaptureView): HTMLElement {
     'header',
     { class: 'summary' },
     h('h1', { title: view.filePath }, view.fileName),
-    h('div', { class: 'facts' }, fact('Format', view.format ?? 'unknown'), fact('Packets', formatCount(view.packets)), fact('TCP', formatCount(view.tcpPackets)), fact('Flows', formatCount(view.flows.length)), view.linkTypes.length > 0 || !view.format?.includes('-') ? fact('Link', links || 'none') : false),
+    h('div', { class: 'facts' }, fact('Format', view.format ?? 'unknown'), fact('Packets', formatCount(view.packets)), fact('TCP', formatCount(view.tcpPackets)), fact('Flows', formatCount(view.flows.length)), isEngineSource(view) ? false : fact('Link', links || 'none')),
   );
 }
 
