@@ -226,6 +226,8 @@ export interface PacketDetails {
   flags: string[];
   bytesInFlight: number | null;
   rtt: number | null;
+  /** From a NAT's trace or log: why it sent this segment, why it dropped it, its Recv-Q then (null when it did not say). */
+  engine?: { reason: string | null; dropped: string | null; recvq: number | null };
 }
 
 /** Why a capture could not be shown. `notCapture` carries the reader's reason and byte offset. */

@@ -47,6 +47,11 @@ describe('worker on NAT traces and logs', () => {
       assert.equal(series.recvQ.source, 'nat-trace');
       assert.ok(series.recvQ.time.length > 0);
       assert.equal(Array.from(series.markers.kind).filter((k) => k === MarkerKind.OutOfWindow).length, 2);
+      // The first probe (line 98) and the NAT's reply to it (line 100): what the engine said about each.
+      const probe = await worker.packetDetails(0, 98);
+      assert.deepEqual(probe.engine, { reason: null, dropped: 'bad tcp state: unacceptable segment number', recvq: 0 });
+      const reply = await worker.packetDetails(0, 100);
+      assert.equal(reply.engine?.reason, 'reply_unacceptable');
     } finally {
       worker.dispose();
     }
