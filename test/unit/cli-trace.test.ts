@@ -89,6 +89,14 @@ describe('analyze on a NAT trace or log', () => {
     assert.ok(s.flows[0].stalls.every((e) => e.owed && e.endedBy === 'probe_reply'));
   });
 
+  it('ss samples beside a trace: the guest\'s socket measured from them, the NAT\'s side still from the trace', () => {
+    const tsv = join(scratch, 'guest.ss.tsv');
+    const row = (epoch: string, q: number) => `${epoch}\tA\tESTAB\t${q}\t0\t10.88.0.1:58390\t10.88.0.2:5001\tskmem:(r0,rb131072) wscale:10,7`;
+    writeFileSync(tsv, ['#epoch\tns\tstate\trecv_q\tsend_q\tlocal\tpeer\tinfo', row('1796447511.20', 0), row('1796447511.40', 0)].join('\n') + '\n');
+    const [f] = json(TRACE, '--ss', tsv).flows;
+    assert.deepEqual(f.recvQSource, { a: 'ss', b: 'nat-trace' });
+  });
+
   it('--packets numbers a trace\'s packets by their lines', () => {
     const run = cli(TRACE, '--packets');
     assert.equal(run.code, 0, run.stderr);
