@@ -9,7 +9,7 @@ import { LineSplitter } from './lines';
 import { TcpFlag } from '../decode/segment';
 import type { TraceIngest } from './traceIngest';
 
-type Kind = 'int' | 'u32' | 'str' | 'int?' | 'bool' | 'any';
+type Kind = 'int' | 'u32' | 'u32?' | 'u16' | 'str' | 'int?' | 'bool';
 type Spec = { required: Record<string, Kind>; optional: Record<string, Kind> };
 
 const SEG_COMMON: Record<string, Kind> = { end_seq: 'u32', win_bytes: 'int', recvq: 'int', mss: 'int', wscale: 'int', sack_perm: 'bool' };
@@ -19,8 +19,8 @@ const EVENTS: Record<string, Spec> = {
     required: { rx_cap: 'int' },
     optional: { guest_mss: 'int?', guest_wscale: 'int?', rx_wscale: 'int?', rx_cap_max: 'int?', iss: 'u32', irs: 'u32', guest_sack_perm: 'bool', guest_ts: 'bool', rx_mss: 'int?' },
   },
-  seg_in: { required: { seq: 'u32', len: 'int', flags: 'str', win_raw: 'int' }, optional: { ...SEG_COMMON, ack: 'any', rcv_nxt: 'u32', verdict: 'str', error: 'str' } },
-  seg_out: { required: { seq: 'u32', ack: 'u32', len: 'int', flags: 'str', win_raw: 'int' }, optional: { ...SEG_COMMON, reason: 'str' } },
+  seg_in: { required: { seq: 'u32', len: 'u32', flags: 'str', win_raw: 'u16' }, optional: { ...SEG_COMMON, ack: 'u32?', rcv_nxt: 'u32', verdict: 'str', error: 'str' } },
+  seg_out: { required: { seq: 'u32', ack: 'u32', len: 'u32', flags: 'str', win_raw: 'u16' }, optional: { ...SEG_COMMON, reason: 'str' } },
   host_io: { required: { op: 'str', len: 'int', result: 'str' }, optional: { recvq: 'int' } },
   win: { required: { state: 'str' }, optional: { cap: 'int', win_raw: 'int', win_bytes: 'int', recvq: 'int', threshold: 'int', how: 'str' } },
   drop: { required: { reason: 'str' }, optional: { seq: 'u32', end_seq: 'u32', len: 'int', flags: 'str', rcv_nxt: 'u32', rcv_avail: 'int' } },
@@ -35,14 +35,16 @@ function fits(kind: Kind, v: unknown): boolean {
       return Number.isSafeInteger(v) && (v as number) >= 0;
     case 'u32':
       return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
+    case 'u32?':
+      return v === null || fits('u32', v);
+    case 'u16':
+      return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffff;
     case 'int?':
       return v === null || (Number.isSafeInteger(v) && (v as number) >= 0);
     case 'str':
       return typeof v === 'string';
     case 'bool':
       return typeof v === 'boolean';
-    default:
-      return true;
   }
 }
 
