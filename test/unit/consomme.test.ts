@@ -72,6 +72,15 @@ describe('consomme log reader', () => {
     assert.equal(p.len[2], 5);
   });
 
+  it('reads flags written as a bitflags Debug value, and upper-case hex', () => {
+    const line = ISSUE_LINE.replace('seq=0x8966cc85', 'seq=0X8966CC85') + ' flags=TcpFlags(FIN | ACK)';
+    const { ingest } = read(`${line}\n`);
+    const p = ingest.flows[0].packets;
+    assert.equal(p.seq[0], 0x8966cc85);
+    assert.equal(p.tcpFlags[0], TcpFlag.FIN | TcpFlag.ACK);
+    assert.equal(ingest.problems.unknownFields.size, 0);
+  });
+
   it('ties a drop line to the flow of the recv line before it, with interleaved connections', () => {
     const one = story('10.0.2.15:40000');
     const two = story('10.0.2.15:40001', '93.184.216.34:443', 7000, 90000, 100.00005);

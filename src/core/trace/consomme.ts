@@ -23,13 +23,14 @@ export const CONSOMME_DEFAULT_SCALE = 7;
 
 /** `12.725381164s` (uptime) or an RFC 3339 time at the start of a line (ANSI colours removed). */
 const TIME = /^\s*(?:(\d+)\.(\d{1,9})s|(\d+)s|(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:?\d\d))\s/;
-const FIELD = /([A-Za-z_][\w.]*)=("(?:[^"\\]|\\.)*"|\S+)/g;
+/** key=value, the value quoted, a Debug-printed wrapper (`flags=TcpFlags(SYN | ACK)`), or a bare token. */
+const FIELD = /([A-Za-z_][\w.]*)=("(?:[^"\\]|\\.)*"|\w+\([^)]*\)|\S+)/g;
 const REQUIRED = ['src', 'dst', 'seq', 'window'] as const;
 
 /** Hex (`0x1f`) or decimal. */
 function unsigned(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const v = /^0x[0-9a-fA-F]{1,8}$/.test(text) ? parseInt(text.slice(2), 16) : /^\d{1,10}$/.test(text) ? Number(text) : NaN;
+  const v = /^0x[0-9a-f]{1,8}$/i.test(text) ? parseInt(text.slice(2), 16) : /^\d{1,10}$/.test(text) ? Number(text) : NaN;
   return Number.isInteger(v) && v <= 0xffffffff ? v : undefined;
 }
 
@@ -116,7 +117,7 @@ export class ConsommeLogReader {
     if (seq === undefined) return `seq=${f.seq} is not a 32-bit number`;
     if (win === undefined || win > 0xffff) return `window=${f.window} is not a 16-bit value`;
     if (f.ack !== undefined && ack === undefined) return `ack=${f.ack} is not a 32-bit number`;
-    const flags = parseFlagNames(f.flags ?? '');
+    const flags = parseFlagNames((f.flags ?? '').replace(/^\w*Flags\((.*)\)$/, '$1'));
     for (const name of flags.unknown) this.ingest.problems.count(this.ingest.problems.unknownFields, `flag ${name}`);
     let bits = flags.bits;
     if (label.startsWith('rst')) bits |= TcpFlag.RST;
