@@ -32,10 +32,14 @@ export function engineRecvQ(engine: EngineFlow): RecvQSeries | undefined {
  * as the guest reads it, reaches the stall's threshold min(MSS, buffer/2). Exact: no sampling error.
  */
 export function engineEvidence(e: StallEpisode, engine: EngineFlow, shift: number): QueueEvidence | undefined {
-  const evidence = (moment: number, threshold: number, freeSpace: number): QueueEvidence => ({ moment, lag: Math.max(0, e.end - moment), threshold, freeSpace, interval: 0, source: 'nat-trace' });
+  const evidence = (moment: number, threshold: number, freeSpace: number, end = e.end): QueueEvidence => ({ moment, lag: Math.max(0, end - moment), threshold, freeSpace, interval: 0, source: 'nat-trace' });
   if (engine.hasWinEvents) {
     const r = engine.reopen.find((x) => x.time >= e.start && x.time <= e.end);
-    return r && evidence(r.time, Number.isFinite(r.threshold) ? r.threshold : e.threshold, Number.isFinite(r.free) ? r.free : NaN);
+    if (!r) return undefined;
+    // The engine's own record of the re-advertisement ends the debt: its segment may reach the wire later
+    // (queued, or over a slow link), and that delay would be owed by any update, however prompt.
+    const decided = engine.reopened.find((t) => t >= r.time && t <= e.end);
+    return evidence(r.time, Number.isFinite(r.threshold) ? r.threshold : e.threshold, Number.isFinite(r.free) ? r.free : NaN, decided ?? e.end);
   }
   const unit = 2 ** Math.max(0, shift);
   for (let k = 0; k < engine.length; k++) {

@@ -29,6 +29,8 @@ export class EngineFlow {
   recvq = new Float64Array(64);
   buffer = new Float64Array(64);
   readonly reopen: ReopenMoment[] = [];
+  /** The engine's own `win reopened` instants: when it decided to re-advertise (its segment may reach the wire later). */
+  readonly reopened: number[] = [];
   /** True when the engine emits `win` events: then only they say when the window could reopen. */
   hasWinEvents = false;
   readonly drops: EngineDrop[] = [];

@@ -17,8 +17,12 @@ export interface MergeResult {
   segments: number;
   /** Engine flows with no captured flow of the same 4-tuple. */
   unmatchedFlows: number;
-  /** Median of capture time − engine time over matched segments (seconds), and whether it was applied. */
+  /**
+   * Median of capture time − engine time over the NAT's matched segments (seconds; over the guest's
+   * when the NAT sent none), and whether it was applied; `skewIn` the same over the guest's segments.
+   */
   skew: number | null;
+  skewIn: number | null;
   skewApplied: boolean;
 }
 
@@ -26,14 +30,17 @@ export interface MergeResult {
 const SAME_CLOCK = 0.05;
 
 export function mergeOntoCapture(capture: CaptureIngest, trace: TraceRead): MergeResult {
-  const result: MergeResult = { engines: [], matched: 0, segments: 0, unmatchedFlows: 0, skew: null, skewApplied: false };
+  const result: MergeResult = { engines: [], matched: 0, segments: 0, unmatchedFlows: 0, skew: null, skewIn: null, skewApplied: false };
   const co = capture.flows.timeOrigin;
   const to = trace.ingest.capture.flows.timeOrigin;
   const originDelta = to.sec - co.sec + (to.nsec - co.nsec) * 1e-9;
   const pairs: { t: Flow; c: Flow; flipped: boolean; map: Int32Array }[] = [];
-  const skews: number[] = [];
+  // Capture time − engine time of matched segments, by who sent them: the NAT's own segments tell
+  // where its decisions land on the capture's axis (its clock and the path from it to the capture).
+  const skews: [number[], number[]] = [[], []];
   for (const t of trace.ingest.flows) {
-    if (!trace.ingest.engines[t.id]) continue;
+    const engine = trace.ingest.engines[t.id];
+    if (!engine) continue;
     result.segments += t.packets.length;
     let best: { c: Flow; flipped: boolean; map: Int32Array; n: number } | undefined;
     for (const c of capture.flows.flows) {
@@ -48,12 +55,17 @@ export function mergeOntoCapture(capture: CaptureIngest, trace: TraceRead): Merg
     }
     result.matched += best.n;
     pairs.push({ t, c: best.c, flipped: best.flipped, map: best.map });
-    for (let i = 0; i < best.map.length; i++) if (best.map[i] >= 0) skews.push(best.c.packets.time[best.map[i]] - (t.packets.time[i] + originDelta));
+    for (let i = 0; i < best.map.length; i++) {
+      if (best.map[i] < 0) continue;
+      const fromNat = t.packets.dir[i] === engine.natSide ? 0 : 1;
+      skews[fromNat].push(best.c.packets.time[best.map[i]] - (t.packets.time[i] + originDelta));
+    }
   }
-  if (skews.length > 0) {
-    skews.sort((x, y) => x - y);
-    result.skew = skews[skews.length >> 1];
-    // A realtime engine clock is the exact one; another clock (monotonic, uptime) is put on the capture's by the matched segments.
+  const median = (xs: number[]) => (xs.length ? xs.sort((x, y) => x - y)[xs.length >> 1] : null);
+  result.skew = median(skews[0]) ?? median(skews[1]);
+  result.skewIn = median(skews[1]);
+  if (result.skew !== null) {
+    // A realtime engine clock that agrees with the capture's is kept exact; any other is moved onto it.
     result.skewApplied = trace.header?.clock !== 'realtime' || Math.abs(result.skew) > SAME_CLOCK;
   }
   const shift = originDelta + (result.skewApplied ? result.skew! : 0);
@@ -92,6 +104,7 @@ function carry(e: EngineFlow, c: Flow, flipped: boolean, map: Int32Array, shift:
   const out = new EngineFlow(natSide, e.reasonNames);
   for (let k = 0; k < e.length; k++) out.addSample(e.time[k] + shift, e.recvq[k], e.buffer[k]);
   for (const r of e.reopen) out.reopen.push({ ...r, time: r.time + shift });
+  for (const t of e.reopened) out.reopened.push(t + shift);
   out.hasWinEvents = e.hasWinEvents;
   for (const d of e.drops) out.drops.push({ ...d, index: d.index >= 0 ? map[d.index] : -1, time: d.index >= 0 && map[d.index] >= 0 ? c.packets.time[map[d.index]] : d.time + shift });
   for (let i = 0; i < map.length; i++) {

@@ -149,6 +149,7 @@ export class NatTraceReader {
         ingest.winEvents(key);
         if (num('recvq') !== undefined) ingest.sample(key, sec, nsec, num('recvq')!, num('cap'));
         if (o.state === 'reopen_possible') ingest.reopenPossible(key, sec, nsec, num('threshold') ?? NaN, num('win_bytes') ?? NaN);
+        else if (o.state === 'reopened') ingest.reopenedAt(key, sec, nsec);
         return;
       case 'drop':
         return ingest.drop(key, sec, nsec, o.reason as string, n);

@@ -22,7 +22,16 @@ export interface EngineSourceSummary {
   /** Lines of a log that are not about TCP segments (ignored). */
   otherLines: number;
   /** With a capture: how the engine's segments matched the captured packets. */
-  merged?: { segments: number; matched: number; unmatchedFlows: number; clockSkew: number | null; skewApplied: boolean };
+  merged?: {
+    segments: number;
+    matched: number;
+    unmatchedFlows: number;
+    /** Capture time − engine time, median over the NAT's matched segments (the guest's: `clockSkewGuest`); seconds. */
+    clockSkew: number | null;
+    clockSkewGuest: number | null;
+    /** Whether the engine's times were moved by `clockSkew` (its clock is not the capture's, or disagrees by more than 50 ms). */
+    skewApplied: boolean;
+  };
 }
 
 export function engineSourceSummary(file: string, trace: TraceRead, merge?: MergeResult): { source: EngineSourceSummary; warnings: CaptureWarning[] } {
@@ -45,7 +54,7 @@ export function engineSourceSummary(file: string, trace: TraceRead, merge?: Merg
     unknownFields: Object.fromEntries(p.unknownFields),
     otherLines: p.otherLines,
   };
-  if (merge) source.merged = { segments: merge.segments, matched: merge.matched, unmatchedFlows: merge.unmatchedFlows, clockSkew: merge.skew, skewApplied: merge.skewApplied };
+  if (merge) source.merged = { segments: merge.segments, matched: merge.matched, unmatchedFlows: merge.unmatchedFlows, clockSkew: merge.skew, clockSkewGuest: merge.skewIn, skewApplied: merge.skewApplied };
   const w = (message: string): CaptureWarning => ({ offset: -1, message: `${file}: ${message}` });
   const warnings: CaptureWarning[] = [];
   for (const m of p.firstMalformed) warnings.push(w(`line ${m.line}: ${m.reason} (line skipped)`));
@@ -60,6 +69,6 @@ export function engineSourceSummary(file: string, trace: TraceRead, merge?: Merg
   if (clock === 'uptime') warnings.push(w('times are seconds of uptime (the log has no wall-clock time); give the epoch of uptime 0 with --uptime-epoch or the setting tcpFlowLens.natLog.uptimeEpoch'));
   if (trace.ingest.flows.length === 0) warnings.push(w(`no TCP segments in ${trace.lines} lines`));
   if (merge && merge.matched === 0 && merge.segments > 0) warnings.push(w('none of its segments matched a packet of the capture (another run, or another vantage point?)'));
-  if (merge?.skewApplied && merge.skew !== null) warnings.push(w(`its clock differs from the capture's by ${merge.skew.toFixed(6)} s (median over matched segments); its times were moved by that`));
+  if (merge?.skewApplied && merge.skew !== null) warnings.push(w(`its clock differs from the capture's by ${merge.skew.toFixed(6)} s (median over the NAT's segments matched in the capture); its times were moved by that`));
   return { source, warnings };
 }

@@ -114,6 +114,11 @@ export class TraceIngest {
     c.engine?.reopen.push({ time: this.relative(sec, nsec), threshold, free });
   }
 
+  /** The engine re-advertised its window (`win reopened`). */
+  reopenedAt(key: string, sec: number, nsec: number): void {
+    this.conn(key).engine?.reopened.push(this.relative(sec, nsec));
+  }
+
   /** The engine emits `win` events for this connection: they alone say when the window could reopen. */
   winEvents(key: string): void {
     const engine = this.conn(key).engine;
