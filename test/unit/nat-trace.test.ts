@@ -97,6 +97,18 @@ describe('nat-flow-trace/1 reader', () => {
     assert.equal(ingest.engines[0]!.drops.length, 1, 'the verdict alone reports the drop');
   });
 
+  it("files a logged guest SYN once, with the options conn_open gives on the next line", () => {
+    const lines = story();
+    const syn = ev(-5, 'seg_in', { seq: 5000, end_seq: 5001, ack: null, len: 0, flags: 'SYN', win_raw: 64240, win_bytes: 64240, rcv_nxt: 0, recvq: 0, verdict: 'syn' });
+    const { ingest } = read([syn, ...lines].join('\n'));
+    const flow = ingest.flows[0];
+    assert.equal(flow.packets.length, 13, 'the logged SYN, none made up from conn_open, and the 12 segments');
+    assert.equal(flow.packets.tcpFlags[0], TcpFlag.SYN);
+    assert.equal(flow.packets.winRaw[0], 64240);
+    assert.equal(flow.handshake[0].windowScale, 7);
+    assert.equal(flow.handshake[0].mss, 1460);
+  });
+
   it('keeps all nine nanosecond digits of a 19-digit realtime t', () => {
     const { ingest } = read(story().join('\n'));
     const p = ingest.flows[0].packets;

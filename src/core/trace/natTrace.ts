@@ -62,7 +62,9 @@ export class NatTraceReader {
   private readonly splitter = new LineSplitter((text, n, cut, last) => this.line(text, n, cut, last));
   private readonly conns = new Map<string, { guest: Endpoint; remote: Endpoint } | null>();
 
-  constructor(readonly ingest: TraceIngest) {}
+  constructor(readonly ingest: TraceIngest) {
+    ingest.describesConnections = true;
+  }
 
   push(chunk: Uint8Array | string): void {
     this.splitter.push(chunk);

@@ -64,6 +64,8 @@ export class TraceIngest {
   readonly engines: (EngineFlow | undefined)[] = [];
   /** Shift assumed for the NAT's windows when the source does not log it (consomme), else null. */
   scaleAssumed: number | null = null;
+  /** The source describes connections (nat-flow-trace/1 `conn_open`): a guest SYN waits for it, for its options. */
+  describesConnections = false;
   private readonly conns = new Map<string, Conn>();
   private readonly reasonNames = [''];
   private readonly seg = new TcpSegment();
@@ -91,7 +93,7 @@ export class TraceIngest {
   segment(s: DescribedSegment, recvq?: number, reason?: string): void {
     const c = this.conn(s.conn);
     this.flush(c);
-    if (s.fromGuest && (s.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN && !c.open) {
+    if (this.describesConnections && s.fromGuest && (s.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN && !c.open) {
       c.pendingSyn = { ...s }; // its options come with conn_open, usually the next line
       return;
     }
