@@ -206,6 +206,10 @@ describe('source sniffing', () => {
     assert.equal(sniffKind(bytes(`\n${story()[0]}\n`)), 'nat-flow-trace');
     assert.equal(sniffKind(bytes('boot\n1.5s TRACE consomme::tcp:  tcp packet label="recv" src=1.2.3.4:1 dst=1.2.3.5:2 seq=0x1 window=0x1\n')), 'consomme-log');
   });
+  it("finds a VM log's first TCP line after a long boot preamble", () => {
+    const preamble = Array.from({ length: 3000 }, (_, k) => `${k}.000000001s  INFO vmm: booting step ${k}`).join('\n');
+    assert.equal(sniffKind(bytes(`${preamble}\n3001.5s TRACE consomme::tcp:  tcp packet label="recv" src=1.2.3.4:1 dst=1.2.3.5:2 seq=0x1 window=0x1\n`)), 'consomme-log');
+  });
   it('says clearly what a file that is neither is', () => {
     assert.throws(() => sniffKind(bytes('hello world\n')), (e: unknown) => e instanceof SourceError && /neither a capture .* nor a NAT trace/.test(e.message) && /"hello world"/.test(e.message));
     assert.throws(() => sniffKind(new Uint8Array(0)), /the file is empty/);

@@ -22,7 +22,9 @@ export class SourceError extends Error {
   }
 }
 
-const SNIFF_BYTES = 64 * 1024;
+/** A VM's log may print a lot before its first TCP segment: look that far (and at most that many lines). */
+const SNIFF_BYTES = 1 << 20;
+const SNIFF_LINES = 20_000;
 
 /** Tell a source by its first bytes. Throws SourceError when it is none we read (capture errors are left to the capture reader). */
 export function sniffKind(head: Uint8Array): SourceKind {
@@ -33,10 +35,10 @@ export function sniffKind(head: Uint8Array): SourceKind {
     for (const magic of [0xa1b2c3d4, 0xa1b23c4d, 0x0a0d0d0a]) if (le === magic || be === magic) return 'capture';
   }
   const text = new TextDecoder('utf-8', { fatal: false }).decode(head);
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l.length > 0).slice(0, 200);
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l.length > 0).slice(0, SNIFF_LINES);
   if (lines.length === 0) throw new SourceError(head.length === 0 ? 'the file is empty' : 'the file holds only blank lines');
   if (lines.some((l) => l.startsWith('{') && /"ev"\s*:/.test(l) && /"v"\s*:/.test(l))) return 'nat-flow-trace';
-  if (lines.some((l) => /\btcp packet\b.*\blabel=/.test(l) || /\btx packet ignored\b/.test(l))) return 'consomme-log';
+  if (lines.some((l) => /\btcp packet\b.*\blabel=/.test(l) || /\btx packet ignored\b/.test(l) || /\b(net_)?consomme(::\w+)*:/.test(l))) return 'consomme-log';
   if (head.length >= 4 && lines[0].length > 0 && /[\x00-\x08\x0e-\x1f]/.test(text.slice(0, 64))) {
     const hex = Array.from(head.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
     throw new SourceError(`not a pcap or pcapng capture (starts with ${hex}), nor a NAT trace or log`);
