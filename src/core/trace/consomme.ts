@@ -7,7 +7,7 @@
  * an epoch for uptime 0 is given.
  */
 import { TcpFlag } from '../decode/segment';
-import { LineSplitter } from './lines';
+import { LineSplitter, type PushReader } from './lines';
 import { parseEndpoint, parseFlagNames } from './tcpText';
 import type { DescribedSegment, TraceIngest } from './traceIngest';
 
@@ -44,7 +44,7 @@ function splitSeconds(value: number | string): [number, number] {
   return [sec, Math.min(999_999_999, Math.round((v - sec) * 1e9))];
 }
 
-export class ConsommeLogReader {
+export class ConsommeLogReader implements PushReader {
   /** `tcp packet` lines read, drop lines read, and lines in uptime seconds (vs wall-clock times). */
   segments = 0;
   drops = 0;

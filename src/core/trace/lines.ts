@@ -10,6 +10,14 @@ export const MAX_LINE_CHARS = 64 * 1024;
 /** `cut`: longer than MAX_LINE_CHARS (only the start is given); `unterminated`: the input ended inside it. */
 export type LineHandler = (text: string, lineNo: number, cut: boolean, unterminated: boolean) => void;
 
+/** What a live source needs from a line-based reader (issue 13 feeds a followed file, a pipe or a socket the same way). */
+export interface PushReader {
+  push(chunk: Uint8Array | string): void;
+  /** No more input: the last line, even without a newline, is read. */
+  end(): void;
+  readonly lines: number;
+}
+
 export class LineSplitter {
   private readonly decoder = new TextDecoder('utf-8', { fatal: false });
   private tail = '';

@@ -5,7 +5,7 @@
  * when it is not JSON, or a required field of a known event is missing or has the wrong type.
  */
 import { parseConn, parseFlagNames, type Endpoint } from './tcpText';
-import { LineSplitter } from './lines';
+import { LineSplitter, type PushReader } from './lines';
 import { TcpFlag } from '../decode/segment';
 import type { TraceIngest } from './traceIngest';
 
@@ -55,7 +55,7 @@ export interface TraceHeader {
   clock: string | null;
 }
 
-export class NatTraceReader {
+export class NatTraceReader implements PushReader {
   readonly header: TraceHeader = { engine: null, engineVersion: null, clock: null };
   /** Events read per kind. */
   readonly events = new Map<string, number>();

@@ -86,6 +86,7 @@ export interface TraceRead {
 
 /** A reader fed in pushes: the same object serves a file here and a live stream later. */
 export function traceReader(kind: TraceRead['kind'], ingest: TraceIngest, options: TraceReadOptions = {}): NatTraceReader | ConsommeLogReader {
+  // Both are PushReaders: whole lines never assumed, so a live source can feed them as data arrives.
   return kind === 'nat-flow-trace' ? new NatTraceReader(ingest) : new ConsommeLogReader(ingest, options.consomme);
 }
 
