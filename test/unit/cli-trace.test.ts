@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -98,6 +99,22 @@ describe('analyze on a NAT trace or log', () => {
     writeFileSync(tsv, ['#epoch\tns\tstate\trecv_q\tsend_q\tlocal\tpeer\tinfo', row('1796447511.20', 0), row('1796447511.40', 0)].join('\n') + '\n');
     const [f] = json(TRACE, '--ss', tsv).flows;
     assert.deepEqual(f.recvQSource, { a: 'ss', b: 'nat-trace' });
+  });
+
+  it('gzip-compressed traces and logs are read as they are; a cut one up to the cut', () => {
+    for (const [file, format] of [[TRACE, 'nat-flow-trace'], [LOG, 'consomme-log']] as const) {
+      const gz = join(scratch, `${format}.gz`);
+      writeFileSync(gz, gzipSync(readFileSync(file)));
+      const s = json(gz);
+      assert.equal(s.format, format);
+      assert.equal(s.flows[0].stalls.length, 2);
+    }
+    const cut = join(scratch, 'cut.jsonl.gz');
+    const whole = gzipSync(readFileSync(TRACE));
+    writeFileSync(cut, whole.subarray(0, whole.length >> 1));
+    const s = json(cut);
+    assert.ok(s.tcpPackets > 0 && s.tcpPackets < 187, `${s.tcpPackets} packets`);
+    assert.ok(s.source!.firstMalformed.some((m) => /gzip stream damaged/.test(m.reason)));
   });
 
   it('--packets numbers a trace\'s packets by their lines', () => {

@@ -3,7 +3,9 @@
  * gzip), a `nat-flow-trace/1` trace, or a consomme log; and reading a trace or log into a
  * TraceIngest in chunks (never the whole file in memory), with progress and cancel like captures.
  */
+import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { constants, createGunzip, gunzipSync } from 'node:zlib';
 import { ConsommeLogReader, type ConsommeOptions } from './consomme';
 import { NatTraceReader, type TraceHeader } from './natTrace';
 import { TraceIngest } from './traceIngest';
@@ -49,12 +51,27 @@ export function sniffKind(head: Uint8Array): SourceKind {
   );
 }
 
+const isGzip = (b: Uint8Array) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+
+/** As much as the head of a gzip stream decompresses to, or undefined when it is damaged. */
+function gunzipPrefix(head: Uint8Array): Buffer | undefined {
+  try {
+    return gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH });
+  } catch {
+    return undefined;
+  }
+}
+
 export async function sniffFile(path: string): Promise<SourceKind> {
   const fh = await open(path, 'r');
   try {
     const buf = Buffer.alloc(SNIFF_BYTES);
     const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0);
-    return sniffKind(buf.subarray(0, bytesRead));
+    const head = buf.subarray(0, bytesRead);
+    if (!isGzip(head)) return sniffKind(head);
+    // A gzip-compressed trace or log (or capture): tell it by what it decompresses to.
+    const inner = gunzipPrefix(head);
+    return inner ? sniffKind(inner.subarray(0, SNIFF_BYTES)) : 'capture';
   } catch (err) {
     if (err instanceof SourceError) err.file ??= path;
     throw err;
@@ -110,6 +127,12 @@ export async function readTraceFile(path: string, kind: TraceRead['kind'], optio
   const fh = await open(path, 'r');
   try {
     const { size } = await fh.stat();
+    const magic = Buffer.alloc(2);
+    await fh.read(magic, 0, 2, 0);
+    if (isGzip(magic)) {
+      await readGzip(path, reader, size, options);
+      return traceResult(kind, reader, options);
+    }
     const chunkSize = options.chunkSize ?? 1 << 20;
     const buf = Buffer.allocUnsafe(chunkSize);
     let position = 0;
@@ -126,4 +149,24 @@ export async function readTraceFile(path: string, kind: TraceRead['kind'], optio
     await fh.close().catch(() => undefined);
   }
   return traceResult(kind, reader, options);
+}
+
+/** A gzip-compressed trace, decompressed as it is read; a damaged tail ends it like a truncated file. */
+async function readGzip(path: string, reader: NatTraceReader | ConsommeLogReader, size: number, options: TraceReadOptions): Promise<void> {
+  const input = createReadStream(path);
+  let compressed = 0;
+  input.on('data', (c) => (compressed += c.length));
+  try {
+    for await (const chunk of input.pipe(createGunzip()) as AsyncIterable<Buffer>) {
+      options.signal?.throwIfAborted();
+      reader.push(chunk);
+      options.onProgress?.(compressed, size);
+    }
+  } catch (err) {
+    if (!(err as NodeJS.ErrnoException).code?.startsWith('Z_')) throw err;
+    reader.ingest.problems.bad(reader.lines + 1, `gzip stream damaged after ${compressed} compressed bytes: the rest is not read`);
+  } finally {
+    input.destroy();
+  }
+  reader.end();
 }
