@@ -67,7 +67,7 @@ async function openNatTrace(): Promise<void> {
     title: 'Open NAT Trace or Log',
     openLabel: 'Open',
     canSelectMany: false,
-    filters: { 'NAT traces and logs': ['jsonl', 'ndjson', 'log', 'txt'], 'All files': ['*'] },
+    filters: { 'NAT traces and logs': ['jsonl', 'ndjson', 'log', 'txt', 'gz'], 'All files': ['*'] },
   });
   if (picked?.[0]) await openWithLens(picked[0], CaptureEditorProvider.traceViewType);
 }
