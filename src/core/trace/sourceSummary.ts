@@ -66,7 +66,8 @@ export function engineSourceSummary(file: string, trace: TraceRead, merge?: Merg
   if (assumed !== null) {
     warnings.push(w(`the log does not give the NAT's window scale: shift ${assumed} assumed (consomme's usual); set it with --window-scale or the setting tcpFlowLens.natLog.windowScale`));
   }
-  if (clock === 'uptime') warnings.push(w('times are seconds of uptime (the log has no wall-clock time); give the epoch of uptime 0 with --uptime-epoch or the setting tcpFlowLens.natLog.uptimeEpoch'));
+  // Beside a capture the log's times are put on the capture's clock (merge.ts), so uptime does not show.
+  if (clock === 'uptime' && !merge) warnings.push(w('times are seconds of uptime (the log has no wall-clock time); give the epoch of uptime 0 with --uptime-epoch or the setting tcpFlowLens.natLog.uptimeEpoch'));
   if (trace.ingest.flows.length === 0) warnings.push(w(`no TCP segments in ${trace.lines} lines`));
   if (merge && merge.matched === 0 && merge.segments > 0) warnings.push(w('none of its segments matched a packet of the capture (another run, or another vantage point?)'));
   if (merge?.skewApplied && merge.skew !== null) warnings.push(w(`its clock differs from the capture's by ${merge.skew.toFixed(6)} s (median over the NAT's segments matched in the capture); its times were moved by that`));
