@@ -200,8 +200,11 @@ export interface SeriesResult {
   recvQ: { time: Float64Array; bytes: Float64Array; source: 'ss' | 'nat-trace' | 'inferred' };
   /** The window below which the flow counts as stalled: one segment of the sender's (its effective segment size) or half the largest window, see docs/analysis.md. */
   threshold: number;
-  /** How the receiver's windows were scaled; 'unknown' means raw values (draw them with a warning), 'inferred' dotted. */
-  windowScale: 'handshake' | 'not-used' | 'inferred' | 'unknown';
+  /**
+   * How the receiver's windows were scaled; 'unknown' means raw values (draw them with a warning),
+   * 'inferred' dotted, 'assumed' a NAT log's usual shift (the log does not say; a setting changes it).
+   */
+  windowScale: 'handshake' | 'not-used' | 'inferred' | 'assumed' | 'unknown';
   markers: { time: Float64Array; value: Float64Array; kind: Uint8Array; frame: Uint32Array };
   /** Full extent of the flow, for the reset zoom and the axes. */
   extent: { t0: number; t1: number; seqMax: number; windowMax: number; recvQMax: number };
@@ -223,6 +226,8 @@ export interface PacketDetails {
   flags: string[];
   bytesInFlight: number | null;
   rtt: number | null;
+  /** From a NAT's trace or log: why it sent this segment, why it dropped it, its Recv-Q then (null when it did not say). */
+  engine?: { reason: string | null; dropped: string | null; recvq: number | null };
 }
 
 /** Why a capture could not be shown. `notCapture` carries the reader's reason and byte offset. */

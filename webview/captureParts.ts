@@ -53,9 +53,9 @@ export function renderFailure(fileName: string, failure: Failure, actions: Actio
   }
   const detail =
     failure.kind === 'notCapture'
-      ? h('p', { class: 'reason' }, `${failure.reason} `, h('span', { class: 'muted' }, `(at byte offset ${formatCount(failure.offset)})`))
+      ? h('p', { class: 'reason' }, `${failure.reason} `, failure.offset >= 0 ? h('span', { class: 'muted' }, `(at byte offset ${formatCount(failure.offset)})`) : '')
       : h('p', { class: 'reason' }, failure.message);
-  const title = failure.kind === 'notCapture' ? `${fileName} is not a packet capture TCP Flow Lens can read` : `${fileName} could not be read`;
+  const title = failure.kind === 'notCapture' ? `${fileName} is not a packet capture or NAT trace TCP Flow Lens can read` : `${fileName} could not be read`;
   return h(
     'section',
     { class: 'state error', role: 'alert' },
@@ -65,6 +65,9 @@ export function renderFailure(fileName: string, failure: Failure, actions: Actio
   );
 }
 
+/** A NAT trace or log has segments but no link layer. */
+const isEngineSource = (view: CaptureView) => view.format === 'nat-flow-trace' || view.format === 'consomme-log';
+
 export function renderHeader(view: CaptureView): HTMLElement {
   const links = view.linkTypes.map((l) => `${l.name}${l.decoded ? '' : ' (not decoded)'}`).join(', ');
   const fact = (label: string, value: string) => h('span', { class: 'fact' }, h('span', { class: 'muted' }, `${label} `), value);
@@ -72,7 +75,7 @@ export function renderHeader(view: CaptureView): HTMLElement {
     'header',
     { class: 'summary' },
     h('h1', { title: view.filePath }, view.fileName),
-    h('div', { class: 'facts' }, fact('Format', view.format ?? 'unknown'), fact('Packets', formatCount(view.packets)), fact('TCP', formatCount(view.tcpPackets)), fact('Flows', formatCount(view.flows.length)), fact('Link', links || 'none')),
+    h('div', { class: 'facts' }, fact('Format', view.format ?? 'unknown'), fact('Packets', formatCount(view.packets)), fact('TCP', formatCount(view.tcpPackets)), fact('Flows', formatCount(view.flows.length)), isEngineSource(view) ? false : fact('Link', links || 'none')),
   );
 }
 

@@ -45,6 +45,9 @@ export class DetailsPanel {
         ...fact('Analysis', d.flags.length ? d.flags.join(', ') : '—'),
         ...fact('In flight', d.bytesInFlight === null ? '—' : `${formatCount(d.bytesInFlight)} B`),
         ...fact('ACK RTT', d.rtt === null ? '—' : `${(d.rtt * 1000).toFixed(3)} ms`),
+        ...(d.engine?.reason ? fact('NAT sent it', d.engine.reason.replaceAll('_', ' ')) : []),
+        ...(d.engine?.dropped ? fact('NAT dropped it', d.engine.dropped) : []),
+        ...(d.engine && d.engine.recvq !== null ? fact("NAT's Recv-Q", `${formatCount(d.engine.recvq)} B`) : []),
       ),
     );
   }

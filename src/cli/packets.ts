@@ -16,7 +16,9 @@ const BATCH_BYTES = 1 << 16;
 export async function writePacketLines(ingest: CaptureIngest, analyses: readonly FlowAnalysis[], out: Writable): Promise<void> {
   const flows = ingest.flows.flows;
   // Flows are filed in frame order already; merge them by frame number.
-  const maxFrame = ingest.packets;
+  // A NAT trace's frames are its line numbers, which run past the packet count.
+  let maxFrame = ingest.packets;
+  for (const flow of flows) if (flow.lastFrame > maxFrame) maxFrame = flow.lastFrame;
   const flowOf = new Int32Array(maxFrame + 1).fill(-1);
   const indexOf = new Uint32Array(maxFrame + 1);
   for (const flow of flows) {

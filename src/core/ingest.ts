@@ -1,7 +1,8 @@
 import type { CaptureSink, PacketRecord } from './capture/types';
 import { PacketDecoder } from './decode/decoder';
 import { linkTypeName } from './decode/linktypes';
-import { DecodeResult, TcpOpt } from './decode/segment';
+import { DecodeResult, TcpOpt, type TcpSegment } from './decode/segment';
+import type { Flow } from './flows/flow';
 import { FlowTable } from './flows/table';
 
 /** Per link type: packets seen and how many of them the decoder could read as IP. */
@@ -66,6 +67,13 @@ export class CaptureIngest implements CaptureSink {
       if (this.flows.addIcmpError(rec, this.decoder.icmp)) this.icmpErrorsFiled++;
     }
     this.countSkip(result);
+  }
+
+  /** File a segment a NAT trace or log described (no packet bytes): counted and filed like a decoded packet. */
+  described(rec: PacketRecord, seg: TcpSegment): Flow {
+    if (this.packets++ === 0) this.flows.setTimeOrigin(rec.tsSec, rec.tsNsec);
+    this.tcpPackets++;
+    return this.flows.add(rec, seg);
   }
 
   /** Fragments held for reassembly whose datagram never completed (so far). */

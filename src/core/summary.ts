@@ -8,6 +8,7 @@ import type { CaptureFormat, CaptureWarning } from './capture/types';
 import { encapsulationName } from './decode/tunnels';
 import type { Flow } from './flows/flow';
 import type { CaptureIngest, LinkTypeStats, SkipCounts } from './ingest';
+import type { EngineSourceSummary } from './trace/sourceSummary';
 
 /** One flow in the `analyze --json` document. */
 export interface FlowSummary {
@@ -51,6 +52,8 @@ export interface FlowSummary {
   minWindow: { a: number | null; b: number | null };
   /** Segments beyond the 10,000 unacknowledged ones tracked per direction (bytes in flight approximate when > 0). */
   unackedCapHits: number;
+  /** Where each side's Recv-Q comes from: 'ss' samples, the NAT's trace ('nat-trace'), or 'inferred' from the packets. */
+  recvQSource: { a: string; b: string };
   stalls: StallSummary[];
   findings: FindingSummary[];
 }
@@ -75,8 +78,10 @@ export interface StallSummary {
   segmentSize: SegmentSize;
   threshold: number;
   owed: { seconds: number; confidence: string; evidence: string; frames: number[] } | null;
-  /** From measured Recv-Q samples: when the window could have reopened, and how late it did. */
+  /** From measured Recv-Q samples or the NAT's trace: when the window could have reopened, and how late it did. */
   queue: QueueEvidence | null;
+  /** From a NAT trace: why the engine sent the segment that ended the stall ('reply_unacceptable': only because the guest probed). */
+  endReason?: string | null;
 }
 
 export type FindingSummary = Omit<Finding, 'flow'>;
@@ -84,7 +89,8 @@ export type FindingSummary = Omit<Finding, 'flow'>;
 /** The `analyze --json` document. */
 export interface CaptureSummary {
   file: string;
-  format: CaptureFormat | null;
+  /** The capture's format, or 'nat-flow-trace' / 'consomme-log' when the flows come from a NAT's trace or log alone. */
+  format: CaptureFormat | EngineSourceSummary['kind'] | null;
   packets: number;
   tcpPackets: number;
   /** Absolute time of the first packet: seconds since the epoch with all nine nanosecond digits. */
@@ -93,6 +99,8 @@ export interface CaptureSummary {
   skipped: SkipCounts;
   warnings: CaptureWarning[];
   flows: FlowSummary[];
+  /** The NAT trace or log read (alone, or beside the capture). */
+  source?: EngineSourceSummary;
 }
 
 /** `sec.nnnnnnnnn` with the nanoseconds exact. */
@@ -137,6 +145,7 @@ export function summarizeFlow(flow: Flow, analysis: FlowAnalysis): FlowSummary {
     maxBytesInFlight: analysis.maxBytesInFlight,
     minWindow: analysis.minWindow,
     unackedCapHits: analysis.unackedCapHits,
+    recvQSource: { a: analysis.recvQSource[0], b: analysis.recvQSource[1] },
     stalls: analysis.stalls.map((e, k) => ({
       receiver: e.receiver === 0 ? 'a' : 'b',
       receiverEndpoint: e.receiver === 0 ? flow.a : flow.b,
@@ -155,6 +164,7 @@ export function summarizeFlow(flow: Flow, analysis: FlowAnalysis): FlowSummary {
       threshold: e.threshold,
       owed: e.owed,
       queue: analysis.queue[k],
+      ...(analysis.endReasons ? { endReason: analysis.endReasons[k] } : {}),
     })),
     findings: analysis.findings.map(({ flow: _flow, ...rest }) => rest),
   };

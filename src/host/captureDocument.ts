@@ -15,6 +15,14 @@ export type DocumentState =
 /** Small files parse faster than a notification could appear; only slower ones get one. */
 const PROGRESS_NOTIFICATION_DELAY_MS = 400;
 
+/** How to read NAT logs that do not say everything (tcpFlowLens.natLog.*); read at each load. */
+function natLogSettings(uri: vscode.Uri): { windowScale?: number; uptimeEpoch?: number } {
+  const config = vscode.workspace.getConfiguration('tcpFlowLens.natLog', uri);
+  const windowScale = config.get<number>('windowScale');
+  const uptimeEpoch = config.get<number | null>('uptimeEpoch');
+  return { windowScale: windowScale ?? undefined, uptimeEpoch: typeof uptimeEpoch === 'number' ? uptimeEpoch : undefined };
+}
+
 export class CaptureDocument implements vscode.CustomDocument {
   private current: DocumentState = { kind: 'loading', bytesRead: 0, fileSize: 0 };
   private worker: CaptureWorker | undefined;
@@ -75,7 +83,7 @@ export class CaptureDocument implements vscode.CustomDocument {
     }
     this.setState({ kind: 'loading', bytesRead: 0, fileSize: 0 });
     const onProgress = (p: ParseProgress) => this.setState({ kind: 'loading', ...p });
-    const worker = new CaptureWorker(this.workerPath, { path: this.uri.fsPath, fileName: this.fileName }, onProgress);
+    const worker = new CaptureWorker(this.workerPath, { path: this.uri.fsPath, fileName: this.fileName, natLog: natLogSettings(this.uri) }, onProgress);
     this.worker = worker;
     const timer = setTimeout(() => this.showProgress(worker), PROGRESS_NOTIFICATION_DELAY_MS);
     const outcome = await worker.result;

@@ -1,4 +1,4 @@
-/** The custom editor for packet captures (*.pcap, *.pcapng, *.cap): read-only, one webview per editor. */
+/** The custom editor for packet captures (*.pcap, *.pcapng, *.cap) and NAT traces and logs: read-only, one webview per editor. */
 import * as vscode from 'vscode';
 import { CaptureDocument } from './captureDocument';
 import type { CaptureEditors } from './captureEditors';
@@ -7,14 +7,14 @@ import { captureEditorHtml, webviewResourceRoots } from './webviewHtml';
 
 export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvider<CaptureDocument> {
   static readonly viewType = 'tcpFlowLens.capture';
+  /** The same editor for NAT traces and logs (*.jsonl, *.log): offered in "Open With…", never the default for such files. */
+  static readonly traceViewType = 'tcpFlowLens.natTrace';
 
   static register(context: vscode.ExtensionContext, editors: CaptureEditors): void {
     const provider = new CaptureEditorProvider(context.extensionUri, editors);
-    context.subscriptions.push(
-      vscode.window.registerCustomEditorProvider(CaptureEditorProvider.viewType, provider, {
-        supportsMultipleEditorsPerDocument: true,
-      }),
-    );
+    for (const viewType of [CaptureEditorProvider.viewType, CaptureEditorProvider.traceViewType]) {
+      context.subscriptions.push(vscode.window.registerCustomEditorProvider(viewType, provider, { supportsMultipleEditorsPerDocument: true }));
+    }
   }
 
   private constructor(

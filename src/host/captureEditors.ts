@@ -37,6 +37,11 @@ export class CaptureEditors implements vscode.Disposable {
     void this.updateContext();
   }
 
+  /** The open editors (a document open in two editors appears twice). */
+  get all(): readonly EditorSession[] {
+    return [...this.sessions];
+  }
+
   dispose(): void {
     this.changeEmitter.dispose();
   }

@@ -24,6 +24,7 @@ const EDITOR_COMMANDS: readonly [string, EditorCommand][] = [
 export function registerCommands(context: vscode.ExtensionContext, editors: CaptureEditors): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('tcpFlowLens.openCapture', openCapture),
+    vscode.commands.registerCommand('tcpFlowLens.openNatTrace', openNatTrace),
     vscode.commands.registerCommand('tcpFlowLens.openDemo', (id?: unknown) => openDemo(context.extensionUri, id)),
     ...EDITOR_COMMANDS.map(([id, command]) => vscode.commands.registerCommand(id, () => activeEditor(editors)?.command(command))),
     vscode.commands.registerCommand('tcpFlowLens.copyFinding', (node?: FlowsNode) => copyFinding(editors, node)),
@@ -60,8 +61,19 @@ async function openCapture(): Promise<void> {
   if (picked?.[0]) await openWithLens(picked[0]);
 }
 
-async function openWithLens(uri: vscode.Uri): Promise<void> {
-  await vscode.commands.executeCommand('vscode.openWith', uri, CaptureEditorProvider.viewType);
+/** A NAT's nat-flow-trace/1 recording or an OpenVMM consomme log: the editor tells which by its content. */
+async function openNatTrace(): Promise<void> {
+  const picked = await vscode.window.showOpenDialog({
+    title: 'Open NAT Trace or Log',
+    openLabel: 'Open',
+    canSelectMany: false,
+    filters: { 'NAT traces and logs': ['jsonl', 'ndjson', 'log', 'txt', 'gz'], 'All files': ['*'] },
+  });
+  if (picked?.[0]) await openWithLens(picked[0], CaptureEditorProvider.traceViewType);
+}
+
+async function openWithLens(uri: vscode.Uri, viewType = CaptureEditorProvider.viewType): Promise<void> {
+  await vscode.commands.executeCommand('vscode.openWith', uri, viewType);
 }
 
 function activeEditor(editors: CaptureEditors): EditorSession | undefined {

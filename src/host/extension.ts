@@ -11,7 +11,14 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(editors, flows, vscode.window.createTreeView(FLOWS_VIEW_ID, { treeDataProvider: flows, showCollapseAll: true }));
   CaptureEditorProvider.register(context, editors);
   registerCommands(context, editors);
+  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('tcpFlowLens.natLog') && reloadNatLogs(editors)));
   void openOnStartup();
+}
+
+/** The NAT-log settings (assumed window scale, uptime epoch) take effect at once in the logs already open. */
+function reloadNatLogs(editors: CaptureEditors): void {
+  const documents = new Set(editors.all.map((s) => s.document));
+  for (const doc of documents) if (doc.state.kind === 'ready' && doc.state.view.format === 'consomme-log') void doc.load();
 }
 
 export function deactivate(): void {}

@@ -6,12 +6,12 @@
  * modules other than workerProtocol.ts: eslint.config.mjs enforces it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyzeFlows, type FlowAnalysis } from '../core/analysis/analyze';
-import { fileErrorMessage, readCaptureFile } from '../core/capture/file';
+import type { FlowAnalysis } from '../core/analysis/analyze';
+import { fileErrorMessage } from '../core/capture/file';
 import { CaptureError } from '../core/capture/types';
 import type { Flow } from '../core/flows/flow';
-import { CaptureIngest } from '../core/ingest';
-import { summarizeCapture } from '../core/summary';
+import { loadModel } from '../core/load';
+import { SourceError } from '../core/trace/source';
 import { partialView, toCaptureView } from '../core/view/captureView';
 import { packetDetails } from '../core/view/packet';
 import { buildSeries } from '../core/view/series';
@@ -27,13 +27,14 @@ function post(message: FromWorkerMessage, transfer: ArrayBuffer[] = []): void {
 }
 
 async function parse(job: ParseJob): Promise<void> {
-  const ingest = new CaptureIngest();
   let lastProgress = Date.now();
   try {
-    const reader = await readCaptureFile(job.path, ingest, {
+    // A capture, a NAT trace or a consomme log: told by the content, whatever the file is called.
+    const loaded = await loadModel(job.path, {
+      consomme: job.natLog,
       // Small steps so that the time check below runs often; posting is throttled by time, not bytes.
       progressBytes: 1 << 20,
-      onProgress: (bytesRead, fileSize) => {
+      onProgress: (bytesRead, fileSize, ingest) => {
         const now = Date.now();
         // The last call (the whole file read) always goes out: the analysis that follows can take seconds.
         if (now - lastProgress < PROGRESS_INTERVAL_MS && bytesRead < fileSize) return;
@@ -41,13 +42,12 @@ async function parse(job: ParseJob): Promise<void> {
         post({ type: 'progress', bytesRead, fileSize, capture: partialView(job.path, job.fileName, ingest) });
       },
     });
-    const flows = ingest.flows.flows;
-    const analyses = analyzeFlows(flows);
-    const view = toCaptureView(summarizeCapture(job.path, reader, ingest, analyses), job.fileName);
-    model = { flows, analyses };
+    const view = toCaptureView(loaded.summary, job.fileName);
+    model = { flows: loaded.ingest.flows.flows, analyses: loaded.analyses };
     post({ type: 'done', view });
   } catch (err) {
     if (err instanceof CaptureError) post({ type: 'notCapture', reason: err.reason, offset: err.offset });
+    else if (err instanceof SourceError) post({ type: 'notCapture', reason: err.reason, offset: -1 });
     else post({ type: 'ioError', message: fileErrorMessage(err) });
   }
 }

@@ -10,6 +10,8 @@ export interface ParseJob {
   path: string;
   /** Shown in the view (the editor's file name). */
   fileName: string;
+  /** For NAT logs that do not say: the window scale to assume, the epoch of uptime 0 (settings tcpFlowLens.natLog.*). */
+  natLog?: { windowScale?: number; uptimeEpoch?: number };
 }
 
 export type ToWorkerMessage = { type: 'series'; id: number; query: SeriesQuery } | { type: 'packetDetails'; id: number; flowId: number; frame: number };

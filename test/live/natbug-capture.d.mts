@@ -53,6 +53,9 @@ export interface NatBugCapture {
   seconds: number;
   /** The receiver's summary line: counters such as window_closures, updates_sent, probe_replies. */
   receiver: Record<string, unknown>;
+  /** With `consommeLog`: the OpenVMM-style consomme log of the same run, and the epoch of its uptime 0. */
+  consommeLog?: string;
+  uptimeEpoch?: number;
 }
 
 export function liveTestsPossible(): { ok: boolean; reason?: string };
@@ -67,4 +70,6 @@ export function makeNatBugCapture(options: {
   log?: string;
   /** A user-mode NAT's shape (run.py --nat-shape): MSS 65535, sub-segment windows, a slow continuous drain. */
   natShape?: boolean;
+  /** Also write an OpenVMM-style consomme log here (test/fixtures/natbug/consomme_log.py). */
+  consommeLog?: string;
 }): Promise<NatBugCapture>;

@@ -36,7 +36,7 @@ export function liveTestsPossible() {
  * Rejects when live captures are impossible here, on timeout, or when the capture does not show
  * what the mode must show.
  */
-export async function makeNatBugCapture({ mode, out, timeoutMs = 30_000, bytes, log, natShape = false }) {
+export async function makeNatBugCapture({ mode, out, timeoutMs = 30_000, bytes, log, natShape = false, consommeLog }) {
   if (mode !== 'buggy' && mode !== 'fixed') throw new Error(`makeNatBugCapture: mode must be 'buggy' or 'fixed', not ${mode}`);
   const possible = liveTestsPossible();
   if (!possible.ok) throw new Error(`makeNatBugCapture: live captures are not possible here: ${possible.reason}`);
@@ -45,6 +45,7 @@ export async function makeNatBugCapture({ mode, out, timeoutMs = 30_000, bytes, 
   const args = [RUNNER, '--mode', mode, '--out', capture, '--trace', trace, '--timeout', String(Math.max(5, timeoutMs / 1000 - 3))];
   if (bytes !== undefined) args.push('--bytes', String(bytes));
   if (natShape) args.push('--nat-shape');
+  if (consommeLog !== undefined) args.push('--consomme-log', resolve(consommeLog));
 
   const child = spawn('python3', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -83,5 +84,6 @@ export async function makeNatBugCapture({ mode, out, timeoutMs = 30_000, bytes, 
     rttMs: summary.rtt_ms,
     receiver: summary.receiver,
     seconds: summary.seconds,
+    ...(consommeLog !== undefined ? { consommeLog: resolve(consommeLog), uptimeEpoch: summary.receiver.uptime_epoch } : {}),
   };
 }

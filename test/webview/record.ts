@@ -3,6 +3,7 @@
  *
  *   npx tsx test/webview/record.ts CAPTURE OUT.json [--ss SAMPLES]
  *
+ * CAPTURE may be a NAT trace or log too: it is read like the editor's worker reads it (loadModel).
  * The summary (as the Summary message), the series of flow 0 and of every flow with stalls or
  * findings, both directions, over the whole flow at 1200 pixels plus a zoom around the flow's first
  * stall, and packet details (every packet of those flows when there are few, else the first data
@@ -12,12 +13,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyzeFlows, type FlowAnalysis } from '../../src/core/analysis/analyze';
-import { readCaptureFile } from '../../src/core/capture/file';
+import type { FlowAnalysis } from '../../src/core/analysis/analyze';
 import { TcpFlag } from '../../src/core/decode/segment';
 import type { Flow } from '../../src/core/flows/flow';
-import { CaptureIngest } from '../../src/core/ingest';
-import { summarizeCapture } from '../../src/core/summary';
+import { loadModel } from '../../src/core/load';
 import { parseSsSamples } from '../../src/core/trace/ss';
 import { toCaptureView } from '../../src/core/view/captureView';
 import { packetDetails } from '../../src/core/view/packet';
@@ -38,14 +37,12 @@ export interface RecordedFixture {
 }
 
 export async function record(capture: string, ssPath?: string): Promise<RecordedFixture> {
-  const ingest = new CaptureIngest();
-  const reader = await readCaptureFile(capture, ingest);
   const samples = ssPath ? parseSsSamples(await readFile(ssPath, 'utf8')).samples : undefined;
-  const origin = ingest.flows.timeOrigin;
-  const flows = ingest.flows.flows;
-  const analyses = analyzeFlows(flows, { samples, captureEpoch: origin.sec + origin.nsec / 1e9 });
+  const model = await loadModel(capture, { samples });
+  const flows = model.ingest.flows.flows;
+  const analyses = model.analyses;
   const fileName = basename(capture);
-  const summary = toCaptureView(summarizeCapture(capture, reader, ingest, analyses), fileName);
+  const summary = toCaptureView(model.summary, fileName);
   const recorded = flows.filter((f) => f.id === 0 || analyses[f.id].stalls.length > 0 || analyses[f.id].findings.length > 0);
   const series = recorded.flatMap((f) => queriesFor(f, analyses[f.id]).map((query) => ({ query, result: buildSeries(f, analyses[f.id], query) })));
   const total = recorded.reduce((n, f) => n + f.packets.length, 0);

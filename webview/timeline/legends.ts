@@ -30,10 +30,11 @@ export function updateLegends(lanes: Lane[], data: SeriesResult | undefined): vo
       const scale = data?.windowScale;
       if (scale === 'unknown') setNote(lane, 'Window scale unknown (handshake not captured): raw 16-bit values, dashed', 'warning');
       else if (scale === 'inferred') setNote(lane, 'Window scale inferred from the data: dotted', 'info');
+      else if (scale === 'assumed') setNote(lane, "Window scale assumed: the NAT's log does not say (setting tcpFlowLens.natLog.windowScale): dotted", 'warning');
       else setNote(lane, '');
     } else {
       const measured = data && data.recvQ.source !== 'inferred';
-      setLegend(lane, [[measured ? 'sw-recvq' : 'sw-recvq-inferred', measured ? `Recv-Q measured (${data.recvQ.source === 'ss' ? 'ss samples' : 'NAT trace'})` : 'Recv-Q inferred']]);
+      setLegend(lane, [[measured ? 'sw-recvq' : 'sw-recvq-inferred', measured ? `Recv-Q measured (${data.recvQ.source === 'ss' ? 'ss samples' : "from the NAT's trace"})` : 'Recv-Q inferred']]);
       setNote(lane, data && !measured ? 'Inferred from the capture (largest window − current window); no ss samples or NAT trace' : '', 'info');
     }
   }

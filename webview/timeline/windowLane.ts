@@ -55,7 +55,7 @@ export function drawWindowLane(ctx: CanvasRenderingContext2D, lane: Lane, x: Sca
   // The advertised window: dotted when the scale was inferred, dashed when it is unknown (raw values).
   const w = data.window;
   const [w0, w1] = visibleRange(w.time, t0, t1);
-  const dash = data.windowScale === 'inferred' ? [1.5, 3] : data.windowScale === 'unknown' ? [6, 3] : [];
+  const dash = data.windowScale === 'inferred' || data.windowScale === 'assumed' ? [1.5, 3] : data.windowScale === 'unknown' ? [6, 3] : [];
   strokeStep(ctx, w.time, w.bytes, w0, w1, x, y, tEnd, theme.window, 2 * theme.line, dash);
   drawWindowMarks(ctx, x, y, data, t0, t1, theme);
   ctx.restore();

@@ -1,10 +1,12 @@
 import type { Flow } from '../flows/flow';
-import { SCALE_NOT_USED } from './direction';
+import { SCALE_NOT_USED, SCALE_UNKNOWN } from './direction';
 import { FLAG_NAMES } from './flags';
 import { inferWindowScale, type InferredScale } from './scaleInference';
 import { SequenceAnalyzer } from './sequence';
 import type { SsSample } from '../trace/ss';
-import { flowFindings, type Finding } from './findings';
+import { flowFindings, sortFindings, type Finding } from './findings';
+import type { EngineFlow } from '../trace/engine';
+import { dropFindings, endReason, engineEvidence, engineRecvQ, replyToDroppedProbe } from './engineView';
 import { chargeQueueLag, queueEvidence, windowOnOffer, type QueueEvidence } from './queueOwed';
 import { inferRecvQ, measuredRecvQ, type RecvQSeries } from './recvq';
 import { findStalls, flowRtt, type StallEpisode } from './stalls';
@@ -15,15 +17,22 @@ export interface AnalysisContext {
   samples?: readonly SsSample[];
   /** Epoch seconds of the capture's first packet, to place samples on the capture's time axis. */
   captureEpoch?: number;
+  /** What a NAT engine's trace or log says, by flow id (trace/engine.ts). */
+  engine?: readonly (EngineFlow | undefined)[];
 }
 
 /** Window scaling of one side as the analysis understands it. */
 export interface SideScale {
   /** Shift applied to this side's windows, or null when unknown / not used. */
   shift: number | null;
-  /** 'handshake': from the SYN options; 'not-used': the handshake shows no scaling; 'inferred': from the flow's own data; 'unknown': windows are raw. */
-  source: 'handshake' | 'not-used' | 'inferred' | 'unknown';
+  /**
+   * 'handshake': from the SYN options; 'not-used': the handshake shows no scaling; 'inferred': from
+   * the flow's own data; 'assumed': a NAT log that does not say (consomme: 7 unless set); 'unknown': windows are raw.
+   */
+  source: 'handshake' | 'not-used' | 'inferred' | 'assumed' | 'unknown';
   evidence?: InferredScale;
+  /** For 'assumed': the shift is in the analysed windows already (the log's SYNs were given it), not applied on top. */
+  fromHandshake?: boolean;
 }
 
 /** Per-flow results of the Wireshark-compatible analysis. */
@@ -48,6 +57,12 @@ export interface FlowAnalysis {
   rtt: number;
   /** Segments not tracked because a direction had 10,000 unacknowledged segments (bytes in flight is then approximate). */
   unackedCapHits: number;
+  /** Where each side's Recv-Q comes from, without building the series. */
+  recvQSource: [RecvQSeries['source'], RecvQSeries['source']];
+  /** The NAT engine's knowledge of this flow, when a trace or log gave it. */
+  engine?: EngineFlow;
+  /** Per stall (same order): why the engine sent the segment that ended it, when it said. */
+  endReasons?: (string | null)[];
 }
 
 /** Run (or continue) the sequence analysis of a flow and summarise it. */
@@ -68,18 +83,31 @@ export function analyzeFlow(flow: Flow, context: AnalysisContext = {}, analyzer 
   const flagCounts: Record<string, number> = {};
   for (const [bit, name] of FLAG_NAMES) if (counts.has(bit)) flagCounts[name] = counts.get(bit)!;
   const num = (v: number) => (v < 0 || v === Infinity ? null : v);
-  const windowScale = { a: sideScale(flow, analyzer, 0), b: sideScale(flow, analyzer, 1) };
+  const engine = context.engine?.[flow.id];
+  const windowScale = { a: sideScale(flow, analyzer, 0, engine), b: sideScale(flow, analyzer, 1, engine) };
   const initialRtt = analyzer.initialRtt > 0 ? analyzer.initialRtt : null;
   const rtt = flowRtt(out, initialRtt);
   const scales = [windowScale.a, windowScale.b] as const;
   const bytes: [(i: number) => number, (i: number) => number] = [windowBytes(flow, analyzer, scales[0]), windowBytes(flow, analyzer, scales[1])];
   const stalls = ([0, 1] as const).flatMap((side) => findStalls(flow, out, side, bytes[side], { rtt })).sort((x, y) => x.start - y.start);
+  const fromEngine = engine ? engineRecvQ(engine) : undefined;
   const measured = ([0, 1] as const).map((side) =>
-    context.samples && context.captureEpoch !== undefined ? measuredRecvQ(flow, side, context.samples, context.captureEpoch) : undefined,
+    fromEngine?.receiver === side
+      ? fromEngine
+      : context.samples && context.captureEpoch !== undefined
+        ? measuredRecvQ(flow, side, context.samples, context.captureEpoch)
+        : undefined,
   );
+  if (engine) for (const e of stalls) if (e.receiver === engine.natSide) replyToDroppedProbe(flow, e, engine);
   const queue = stalls.map((e) => {
     const series = measured[e.receiver];
-    const q = series ? queueEvidence(e, series, scales[e.receiver].shift ?? 0, windowOnOffer(flow, e.receiver, bytes[e.receiver])) : undefined;
+    const shift = scales[e.receiver].shift ?? 0;
+    const q =
+      engine && e.receiver === engine.natSide
+        ? engineEvidence(e, engine, shift)
+        : series && series.source !== 'nat-trace'
+          ? queueEvidence(e, series, shift, windowOnOffer(flow, e.receiver, bytes[e.receiver]))
+          : undefined;
     if (q) chargeQueueLag(e, q, rtt);
     return q ?? null;
   });
@@ -88,6 +116,8 @@ export function analyzeFlow(flow: Flow, context: AnalysisContext = {}, analyzer 
   const recvQSeries = () => (recvQ ??= [measured[0] ?? inferRecvQ(flow, 0, bytes[0]), measured[1] ?? inferRecvQ(flow, 1, bytes[1])]);
   const known: [boolean, boolean] = [scales[0].source !== 'unknown', scales[1].source !== 'unknown'];
   const findings = flowFindings({ flow, out, stalls, measured, windowBytes: bytes, scaleKnown: known });
+  if (engine) findings.push(...dropFindings(flow, engine));
+  sortFindings(findings);
   return {
     analyzer,
     flagCounts,
@@ -101,22 +131,32 @@ export function analyzeFlow(flow: Flow, context: AnalysisContext = {}, analyzer 
       return recvQSeries();
     },
     findings,
+    recvQSource: [measured[0]?.source ?? 'inferred', measured[1]?.source ?? 'inferred'],
     rtt,
     unackedCapHits: analyzer.dirs[0].unacked.capHits + analyzer.dirs[1].unacked.capHits,
+    ...(engine ? { engine, endReasons: stalls.map((e) => endReason(flow, e, engine)) } : {}),
   };
 }
 
 /** Window in bytes as the peer reads it: Wireshark's calculated window, or raw << shift when the shift was inferred. */
 function windowBytes(flow: Flow, analyzer: SequenceAnalyzer, scale: SideScale): (i: number) => number {
   const out = analyzer.out;
-  if (scale.source !== 'inferred' || scale.shift === null) return (i) => out.win[i];
+  // An assumed shift applies to raw windows only when the handshake did not set one (a log without SYNs).
+  const raw = scale.source === 'inferred' || (scale.source === 'assumed' && !scale.fromHandshake);
+  if (!raw || scale.shift === null) return (i) => out.win[i];
   const factor = 2 ** scale.shift;
   const p = flow.packets;
   return (i) => p.winRaw[i] * factor;
 }
 
-function sideScale(flow: Flow, analyzer: SequenceAnalyzer, side: 0 | 1): SideScale {
+function sideScale(flow: Flow, analyzer: SequenceAnalyzer, side: 0 | 1, engine?: EngineFlow): SideScale {
   const scale = analyzer.dirs[side].scale;
+  const assumed = engine?.scaleAssumed ?? null;
+  if (assumed !== null) {
+    // The log's SYNs carried the assumed option (or there were none): say where the number comes from.
+    if (scale >= 0) return { shift: scale, source: 'assumed', fromHandshake: true };
+    if (scale === SCALE_UNKNOWN && side === engine!.natSide) return { shift: assumed, source: 'assumed', fromHandshake: false };
+  }
   if (scale >= 0) return { shift: scale, source: 'handshake' };
   if (scale === SCALE_NOT_USED) return { shift: null, source: 'not-used' };
   const evidence = inferWindowScale(flow, side);

@@ -50,7 +50,9 @@ export interface WindowReading {
 
 export function windowReading(analysis: FlowAnalysis, side: 0 | 1): WindowReading {
   const scale = sideScale(analysis, side);
-  return { inferredShift: scale.source === 'inferred' && scale.shift !== null ? scale.shift : -1, source: scale.source };
+  // Raw windows get the shift when it was inferred, or assumed for a NAT log without the handshake.
+  const onRaw = scale.source === 'inferred' || (scale.source === 'assumed' && !scale.fromHandshake);
+  return { inferredShift: onRaw && scale.shift !== null ? scale.shift : -1, source: scale.source };
 }
 
 /** Window of packet `i` in bytes under `reading`. */

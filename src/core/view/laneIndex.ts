@@ -77,6 +77,8 @@ function buildIndex(flow: Flow, analysis: FlowAnalysis, sender: 0 | 1, n: number
   const factor = reading.inferredShift >= 0 ? 2 ** reading.inferredShift : 0;
   const scaleKnown = reading.source !== 'unknown';
   const count = countLanes(flow, analysis, sender, n);
+  // Segments the NAT's own trace says it dropped are out of window whatever the arithmetic says.
+  const dropped = new Set(analysis.engine && analysis.engine.natSide === receiver ? analysis.engine.drops.map((d) => d.index) : []);
   const segments = lane(count.segments, true);
   const acks = lane(count.acks, true);
   const windows = lane(count.windows, false);
@@ -111,7 +113,7 @@ function buildIndex(flow: Flow, analysis: FlowAnalysis, sender: 0 | 1, n: number
         inFlight.v0[nBif++] = bytesInFlight[i];
       }
       // Data beyond the receiver's right edge (ack + window) that is not a probe: it must be dropped (findings.ts).
-      const outOfWindow = len > 0 && edge >= 0 && scaleKnown && !(flags & SYN_RST) && !(af & PROBES) && ((((seqs[i] + len) >>> 0) - edge) | 0) > 0;
+      const outOfWindow = (len > 0 && edge >= 0 && scaleKnown && !(flags & SYN_RST) && !(af & PROBES) && ((((seqs[i] + len) >>> 0) - edge) | 0) > 0) || dropped.has(i);
       const probe = af & AnalysisFlag.PERSIST_PROBE || (stallProbes.size > 0 && stallProbes.has(frame[i])) ? AnalysisFlag.PERSIST_PROBE : 0;
       if (af || outOfWindow || probe) markers.sender(i, time[i], seq, frame[i], af | probe, outOfWindow);
       continue;

@@ -6,7 +6,8 @@ import { TcpFlag } from '../decode/segment';
 import type { Flow } from '../flows/flow';
 import type { PacketDetails } from '../../protocol';
 import { relativeSeq, sequenceBase, windowBytes, windowReading } from './flowValues';
-import { lowerBound } from './search';
+import { lowerBound, upperBound } from './search';
+import type { EngineFlow } from '../trace/engine';
 
 /** TCP flag names in Wireshark's order (its Info column's "[SYN, ACK]"). */
 const TCP_FLAG_NAMES: readonly [number, string][] = [
@@ -56,5 +57,16 @@ export function packetDetails(flow: Flow, analysis: FlowAnalysis, frame: number)
     flags: names,
     bytesInFlight: out.bytesInFlight[i] === BIF_UNSET ? null : out.bytesInFlight[i],
     rtt: Number.isNaN(out.ackRtt[i]) ? null : out.ackRtt[i],
+    ...(analysis.engine ? { engine: engineFacts(analysis.engine, i, p.time[i]) } : {}),
+  };
+}
+
+/** What the NAT said about packet `i`: its reason for sending it, its reason for dropping it, its Recv-Q at that instant. */
+function engineFacts(engine: EngineFlow, i: number, t: number): NonNullable<PacketDetails['engine']> {
+  const k = upperBound(engine.time, engine.length, t) - 1;
+  return {
+    reason: engine.reason(i) ?? null,
+    dropped: engine.drops.find((d) => d.index === i)?.reason ?? null,
+    recvq: k >= 0 ? engine.recvq[k] : null,
   };
 }

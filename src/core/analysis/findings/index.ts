@@ -22,7 +22,8 @@ export type FindingKind =
   | 'window_closed_empty_queue'
   | 'small_receive_buffer'
   | 'icmp_error'
-  | 'pmtu_black_hole';
+  | 'pmtu_black_hole'
+  | 'segment_dropped';
 
 /** What an ICMP or ICMPv6 error said, on `icmp_error` findings. */
 export interface IcmpDetails {
