@@ -1,86 +1,68 @@
 #!/usr/bin/env node
-/** `tcp-flow-lens analyze FILE [--json] [--packets]`: the core analysis without VS Code. */
-import { parseArgs } from 'node:util';
-import { readCaptureFile } from './core/capture/file';
-import type { CaptureReader } from './core/capture/reader';
-import { CaptureError } from './core/capture/types';
-import { readFile } from 'node:fs/promises';
-import { analyzeFlows } from './core/analysis/analyze';
-import { parseSsSamples, type SsParseResult } from './core/trace/ss';
-import { CaptureIngest } from './core/ingest';
-import { summarizeCapture } from './core/summary';
-import { formatSummaryText } from './cli/text';
-import { writePacketLines } from './cli/packets';
+/** `tcp-flow-lens analyze | note | notes | report | compare`: the core without VS Code. */
+import { analyzeCommand } from './cli/analyze';
+import { InputError, UsageError } from './cli/common';
+import { compareCommand } from './cli/compare';
+import { noteCommand, notesCommand } from './cli/notes';
+import { reportCommand } from './cli/report';
 
-const USAGE = `usage: tcp-flow-lens analyze FILE [--json] [--packets] [--ss SAMPLES]
+const USAGE = `usage: tcp-flow-lens COMMAND ...
 
-  analyze FILE        read a pcap/pcapng capture (optionally gzip-compressed): TCP flows, Wireshark-compatible
+  analyze FILE [--json] [--packets] [--ss SAMPLES]
+                      read a pcap/pcapng capture (optionally gzip-compressed): TCP flows, Wireshark-compatible
                       analysis, stall episodes, owed window updates and findings
     --json            print one JSON document instead of the human summary
     --packets         print one JSON object per TCP packet (JSON Lines), in file order
     --ss SAMPLES      socket samples taken beside the capture (ss -tinm, tab-separated): measured Recv-Q
 
-exit status: 0 on success (warnings included), 2 when the input cannot be read, 1 on a usage error`;
+  note FILE --frame N "TEXT"                   add a note to a packet
+  note FILE --flow ID --at T "TEXT"            ... to an instant of a flow (T: seconds since the first packet)
+  note FILE --flow ID --from T --to T "TEXT"   ... to a time range of a flow
+  note FILE --delete NOTE_ID                   delete a note
+                      notes live in FILE.tcpflowlens.json beside the capture (docs/notes.md)
+  notes FILE [--json] list the notes, and the capture's own pcapng comments
+
+  report FILE --flow ID [--from T --to T] --out DIR [--compare OTHER] [--no-images]
+                      write DIR/report.md, timeline.svg, timeline.png (needs Chromium) and flow.pcapng
+                      (the flow and range, notes as packet comments); --compare adds a before/after table
+
+  compare BEFORE AFTER [--json] [--flow ID --other-flow ID]
+                      the matching flows of two captures side by side: throughput, stalls, stalled and owed time
+
+exit status: 0 on success (warnings included), 2 when an input cannot be read, 1 on a usage error`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  analyze: analyzeCommand,
+  note: noteCommand,
+  notes: notesCommand,
+  report: reportCommand,
+  compare: compareCommand,
+};
 
 async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { json: { type: 'boolean' }, packets: { type: 'boolean' }, ss: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (err) {
-    process.stderr.write(`tcp-flow-lens: ${(err as Error).message}\n${USAGE}\n`);
-    return 1;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
+  const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h' || rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const [command, file, ...extra] = positionals;
-  if (command !== 'analyze' || !file || extra.length > 0) {
-    process.stderr.write(`${USAGE}\n`);
+  const run = command ? COMMANDS[command] : undefined;
+  if (!run) {
+    process.stderr.write(`${command && !command.startsWith('-') ? `tcp-flow-lens: unknown command ${command}\n` : ''}${USAGE}\n`);
     return 1;
   }
-  const ingest = new CaptureIngest();
-  let reader: CaptureReader;
   try {
-    reader = await readCaptureFile(file, ingest);
+    return await run(rest);
   } catch (err) {
-    const reason = err instanceof CaptureError ? err.message : ioMessage(err);
-    process.stderr.write(`tcp-flow-lens: ${file}: ${reason}\n`);
-    return 2;
-  }
-  let samples: SsParseResult | undefined;
-  if (values.ss) {
-    try {
-      samples = parseSsSamples(await readFile(values.ss, 'utf8'));
-    } catch (err) {
-      process.stderr.write(`tcp-flow-lens: ${values.ss}: ${ioMessage(err)}\n`);
+    if (err instanceof UsageError) {
+      process.stderr.write(`tcp-flow-lens: ${err.message}\n${USAGE}\n`);
+      return 1;
+    }
+    if (err instanceof InputError) {
+      process.stderr.write(`tcp-flow-lens: ${err.message}\n`);
       return 2;
     }
+    throw err;
   }
-  const origin = ingest.flows.timeOrigin;
-  const analyses = analyzeFlows(ingest.flows.flows, { samples: samples?.samples, captureEpoch: origin.sec + origin.nsec / 1e9 });
-  const sampleWarnings = (samples?.warnings ?? []).map((w) => ({ offset: -1, message: `${values.ss} line ${w.line}: ${w.message} (line skipped)` }));
-  if (values.packets) {
-    await writePacketLines(ingest, analyses, process.stdout);
-    return 0;
-  }
-  const summary = summarizeCapture(file, reader, ingest, analyses, sampleWarnings);
-  const out = values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummaryText(summary);
-  await new Promise<void>((resolve) => process.stdout.write(out, () => resolve()));
-  return 0;
-}
-
-function ioMessage(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  if (e.code === 'ENOENT') return 'no such file';
-  if (e.code === 'EISDIR') return 'is a directory, not a capture file';
-  if (e.code === 'EACCES') return 'permission denied';
-  return e.message ?? String(err);
 }
 
 main(process.argv.slice(2)).then(

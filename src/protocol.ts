@@ -100,6 +100,22 @@ export interface FindingRow {
   end?: number;
 }
 
+/**
+ * A note pinned to a flow: a packet (`frame`), an instant (`time`) or a range (`time` to `end`), from
+ * the notes sidecar or a pcapng comment in the capture (read-only). `label` is its number in the
+ * Notes list, drawn on the lanes. Times in seconds since the capture start.
+ */
+export interface NoteRow {
+  id: string;
+  flowId: number | null;
+  frame?: number;
+  time: number;
+  end?: number;
+  text: string;
+  source: 'sidecar' | 'capture';
+  label: number;
+}
+
 /** Everything the first version of the editor shows about a capture. */
 export interface CaptureView {
   fileName: string;
