@@ -39,7 +39,8 @@ function anchor(c: LoadedCapture, v: { frame?: string; flow?: string; at?: strin
     const found = packetAnchor(c.ingest.flows.flows, frame);
     if (!found) throw new UsageError(`frame ${frame} of ${c.path} is not a TCP packet of any flow`);
     if (v.flow !== undefined && flowById(c, v.flow).id !== found.flow.id) throw new UsageError(`frame ${frame} belongs to flow ${found.flow.id}, not flow ${v.flow}`);
-    return { flow: noteFlowOf(found.flow), frame, time: found.time };
+    // Rounded to the nanosecond the capture has: 0.232243, not 0.23224299999999998, in a file people read.
+    return { flow: noteFlowOf(found.flow), frame, time: Math.round(found.time * 1e9) / 1e9 };
   }
   const flow = flowById(c, v.flow);
   const at = seconds('at', v.at);

@@ -4,6 +4,7 @@
  * time rather than by flow id, so a re-analysis that numbers flows differently still finds them.
  * Comments a pcapng capture already carries (`opt_comment`) are notes too, read-only.
  */
+import { jsonErrorAt } from './jsonError';
 
 export const NOTES_FORMAT = 'tcp-flow-lens-notes';
 export const NOTES_VERSION = 1;
@@ -77,7 +78,7 @@ export function parseNotes(text: string, path: string): NotesDocument {
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new SidecarError(path, `not valid JSON (${jsonErrorAt(text, err as Error)})`);
+    throw new SidecarError(path, `not valid JSON (${describeJsonError(text, err as Error)})`);
   }
   if (!isObject(doc)) throw new SidecarError(path, 'not a notes document (expected a JSON object)');
   if (doc.format !== NOTES_FORMAT) throw new SidecarError(path, `not a notes document ("format" is ${JSON.stringify(doc.format)}, expected "${NOTES_FORMAT}")`);
@@ -113,15 +114,10 @@ function noteProblem(n: unknown): string | null {
   return null;
 }
 
-/** "line 3, column 7: Unexpected token" from V8's "… in JSON at position 42". */
-function jsonErrorAt(text: string, err: Error): string {
-  const m = /position (\d+)/.exec(err.message);
-  const reason = err.message.replace(/^JSON\.parse: /, '').replace(/ in JSON at position \d+.*$/, '').replace(/ \(line \d+ column \d+\)$/, '');
-  if (!m) return reason;
-  const before = text.slice(0, Number(m[1]));
-  const line = before.split('\n').length;
-  const column = Number(m[1]) - before.lastIndexOf('\n');
-  return `line ${line}, column ${column}: ${reason}`;
+/** "line 3, column 13: expected a value", or V8's own words when the scanner finds nothing wrong. */
+function describeJsonError(text: string, err: Error): string {
+  const at = jsonErrorAt(text);
+  return at ? `line ${at.line}, column ${at.column}: ${at.reason}` : err.message;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
