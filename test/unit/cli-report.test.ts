@@ -19,7 +19,9 @@ import { version } from '../../package.json';
 
 const ROOT = resolve(__dirname, '../..');
 const BUGGY = join(ROOT, 'test/fixtures/natbug-buggy.pcap');
-const FIXED = join(ROOT, 'test/fixtures/natbug-fixed.pcap');
+const FIXED = join(ROOT, 'test/fixtures/natbug-runs/fixed.pcap');
+const PAIRED_BUGGY = join(ROOT, 'test/fixtures/natbug-runs/buggy.pcap');
+const RUNS = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/natbug-runs/runs.json'), 'utf8'));
 const dir = mkdtempSync(join(tmpdir(), 'tfl-cli-report-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const capture = join(dir, 'natbug-buggy.pcap');
@@ -139,20 +141,28 @@ describe('report', () => {
 
 describe('compare', () => {
   let rows: { before: FlowMetrics; after: FlowMetrics }[];
+  let paired: { before: FlowMetrics; after: FlowMetrics }[];
   before(() => {
     rows = JSON.parse(ok('compare', BUGGY, FIXED, '--json')).flows;
+    paired = JSON.parse(ok('compare', PAIRED_BUGGY, FIXED, '--json')).flows;
   });
 
-  it('pairs the NAT bug runs: owed time > 0 before, 0 after, the same number of window closures', () => {
-    assert.equal(rows.length, 1);
-    const [{ before: b, after: a }] = rows;
-    assert.deepEqual([b.stalls, b.owedUpdates, a.stalls, a.owedUpdates, a.owedSeconds], [4, 4, 4, 0, 0]);
-    assert.ok(b.owedSeconds > 0.8, `owed before: ${b.owedSeconds}`);
-    assert.ok(a.throughputBytesPerSecond! > b.throughputBytesPerSecond!, 'the fix is faster');
+  it('pairs the NAT bug runs: owed time > 0 before, 0 after, the window closures the fixture recorded', () => {
+    for (const r of [rows, paired]) {
+      assert.equal(r.length, 1);
+      const [{ before: b, after: a }] = r;
+      assert.deepEqual([b.stalls, b.owedUpdates, a.stalls, a.owedUpdates, a.owedSeconds], [4, 4, 4, 0, 0]);
+      assert.ok(b.owedSeconds > 0.8, `owed before: ${b.owedSeconds}`);
+      assert.ok(a.throughputBytesPerSecond! > b.throughputBytesPerSecond!, 'the fix is faster');
+    }
+    // The fixture's own record of the paired runs: every window reopened by a probe reply before, by the receiver's own update after.
+    assert.deepEqual([RUNS.buggy.receiver.reopened_by_probe_reply, RUNS.buggy.episodes.length, RUNS.fixed.receiver.updates_sent, RUNS.fixed.episodes.length], [4, 4, 4, 4]);
+    assert.equal(paired[0].after!.stalls, RUNS.fixed.receiver.window_closures);
+    assert.equal((paired[0].after!.throughputBytesPerSecond! / paired[0].before.throughputBytesPerSecond!).toFixed(2), '2.03');
   });
 
   it('measures throughput as tshark does: payload bytes over first-to-last data segment', { skip: tsharkSkipReason() }, () => {
-    for (const [file, m] of [[BUGGY, rows[0].before], [FIXED, rows[0].after]] as const) {
+    for (const [file, m] of [[BUGGY, rows[0].before], [PAIRED_BUGGY, paired[0].before], [FIXED, rows[0].after]] as const) {
       const lines = execFileSync('tshark', ['-r', file, '-Y', 'tcp.len > 0 && ip.src == 10.88.0.1', '-T', 'fields', '-e', 'frame.time_relative', '-e', 'tcp.len'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n');
       const bytes = lines.reduce((s, l) => s + Number(l.split('\t')[1]), 0);
       const seconds = Number(lines[lines.length - 1].split('\t')[0]) - Number(lines[0].split('\t')[0]);
