@@ -10,6 +10,7 @@ import { readCaptureFile } from '../core/capture/file';
 import { CaptureError } from '../core/capture/types';
 import type { Flow } from '../core/flows/flow';
 import { CaptureIngest } from '../core/ingest';
+import { commentRows } from '../core/report/noteRows';
 import { summarizeCapture } from '../core/summary';
 import { partialView, toCaptureView } from '../core/view/captureView';
 import { packetDetails } from '../core/view/packet';
@@ -42,7 +43,7 @@ async function parse(job: ParseJob): Promise<void> {
     });
     const flows = ingest.flows.flows;
     const analyses = analyzeFlows(flows);
-    const view = toCaptureView(summarizeCapture(job.path, reader, ingest, analyses), job.fileName);
+    const view = { ...toCaptureView(summarizeCapture(job.path, reader, ingest, analyses), job.fileName), comments: commentRows(ingest) };
     model = { flows, analyses };
     post({ type: 'done', view });
   } catch (err) {

@@ -61,6 +61,16 @@ export function attachPointer(tl: Timeline): void {
     }
   }
 
+  /** Right-click: the host's menu (add a note here, to the packet, to the visible range). */
+  el.addEventListener('contextmenu', (e) => {
+    if (!tl.flow || !tl.host.onContextMenu) return;
+    e.preventDefault();
+    const p = local(e);
+    const box = tl.element.getBoundingClientRect();
+    const x = Math.min(Math.max(p.x, GUTTER), GUTTER + tl.plotWidth());
+    tl.host.onContextMenu({ time: tl.x().invert(x), hit: tl.hovered, x: e.clientX - box.left, y: e.clientY - box.top });
+  });
+
   function leave(): void {
     tl.hovered = null;
     tl.hoverX = null;
