@@ -37,7 +37,8 @@ export class NotesPanel {
 
   /** The flow's notes, and why the sidecar cannot be used (null when it can). */
   set(notes: NoteRow[], problem: string | null): void {
-    this.notes = notes;
+    this.notes = [...notes].sort((x, y) => x.time - y.time || x.label - y.label);
+    notes = this.notes;
     this.title.textContent = `Notes (${notes.length})`;
     this.problem.hidden = problem === null;
     this.problem.textContent = problem ?? '';
