@@ -22,9 +22,10 @@ const USAGE = `usage: tcp-flow-lens COMMAND ...
                       notes live in FILE.tcpflowlens.json beside the capture (docs/notes.md)
   notes FILE [--json] list the notes, and the capture's own pcapng comments
 
-  report FILE --flow ID [--from T --to T] --out DIR [--compare OTHER] [--no-images]
+  report FILE --flow ID [--from T --to T] --out DIR [--compare OTHER] [--direction ab|ba] [--no-images]
                       write DIR/report.md, timeline.svg, timeline.png (needs Chromium) and flow.pcapng
-                      (the flow and range, notes as packet comments); --compare adds a before/after table
+                      (the flow and range, notes as packet comments); --compare adds a before/after table;
+                      the images show the direction that carried more data unless --direction says
 
   compare BEFORE AFTER [--json] [--flow ID --other-flow ID]
                       the matching flows of two captures side by side: throughput, stalls, stalled and owed time

@@ -1,5 +1,5 @@
 /**
- * `tcp-flow-lens report CAPTURE --flow ID [--from T --to T] --out DIR [--compare OTHER] [--no-images]`:
+ * `tcp-flow-lens report CAPTURE --flow ID [--from T --to T] --out DIR [--compare OTHER] [--direction ab|ba] [--no-images]`:
  * report.md, timeline.svg, timeline.png and flow.pcapng for one flow and time range.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -15,12 +15,12 @@ import { commentsFor, flowFrames, writeTrimmedCapture } from '../core/report/tri
 import { summarizeCapture } from '../core/summary';
 import { toCaptureView } from '../core/view/captureView';
 import { buildSeries } from '../core/view/series';
-import type { CaptureView, NoteRow } from '../protocol';
+import type { CaptureView, Direction, NoteRow } from '../protocol';
 import { flowById, type LoadedCapture, loadCapture, parseCommand, print, seconds, TOOL, UsageError, version } from './common';
 import { IMAGE_WIDTH, PNG_SCALE, renderTimeline, type TimelinePayload } from './timeline';
 
 export async function reportCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(argv, { flow: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, compare: { type: 'string' }, 'no-images': { type: 'boolean' } });
+  const { values, positionals } = parseCommand(argv, { flow: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, compare: { type: 'string' }, direction: { type: 'string' }, 'no-images': { type: 'boolean' } });
   const [file, ...extra] = positionals;
   if (!file || extra.length > 0) throw new UsageError('report takes one capture file');
   if (!values.out) throw new UsageError('report needs --out DIR');
@@ -30,6 +30,8 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const t0 = seconds('from', values.from) ?? p.time[0];
   const t1 = seconds('to', values.to) ?? p.time[p.length - 1];
   if (t1 < t0) throw new UsageError('--to must not be before --from');
+  const direction = values.direction;
+  if (direction !== undefined && direction !== 'ab' && direction !== 'ba') throw new UsageError('--direction is ab (data from a to b) or ba');
   const other = values.compare ? await loadCapture(values.compare) : undefined;
   await mkdir(values.out, { recursive: true });
   const notes = await reportNotes(c, flow, t0, t1);
@@ -38,7 +40,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const captureSummary = summarizeCapture(file, c.reader, c.ingest, c.analyses);
   const view = toCaptureView(captureSummary, basename(file));
   const metrics = flowMetrics(flow, c.analyses[flow.id]);
-  const images = values['no-images'] ? false : await images_(c, flow, view, notes, t0, t1, values.out);
+  const images = values['no-images'] ? false : await images_(c, flow, view, notes, t0, t1, values.out, direction);
   const summary = captureSummary.flows[flow.id];
   const overlaps = (a: number, b: number) => b >= t0 && a <= t1;
   const stalls = summary.stalls.filter((e) => overlaps(e.start, e.end));
@@ -77,9 +79,9 @@ export async function reportNotes(c: LoadedCapture, flow: Flow, t0: number, t1: 
 }
 
 /** timeline.svg and timeline.png; a machine without Chromium gets a warning and a report without them. */
-async function images_(c: LoadedCapture, flow: Flow, view: CaptureView, notes: ShownNote[], t0: number, t1: number, out: string): Promise<boolean> {
+async function images_(c: LoadedCapture, flow: Flow, view: CaptureView, notes: ShownNote[], t0: number, t1: number, out: string, direction?: Direction): Promise<boolean> {
   try {
-    const { png, svg } = await renderTimeline(timelinePayload(c, flow, view, notes, t0, t1));
+    const { png, svg } = await renderTimeline(timelinePayload(c, flow, view, notes, t0, t1, direction));
     await writeFile(join(out, 'timeline.png'), png);
     await writeFile(join(out, 'timeline.svg'), svg);
     return true;
@@ -89,10 +91,10 @@ async function images_(c: LoadedCapture, flow: Flow, view: CaptureView, notes: S
   }
 }
 
-/** What the timeline page draws: the flow's data direction over [t0, t1], that receiver's stalls, the notes numbered as in report.md. */
-export function timelinePayload(c: LoadedCapture, flow: Flow, view: CaptureView, notes: ShownNote[], t0: number, t1: number): TimelinePayload {
+/** What the timeline page draws: the flow's data direction (or the one given) over [t0, t1], that receiver's stalls, the notes numbered as in report.md. */
+export function timelinePayload(c: LoadedCapture, flow: Flow, view: CaptureView, notes: ShownNote[], t0: number, t1: number, shown?: Direction): TimelinePayload {
   const metrics = flowMetrics(flow, c.analyses[flow.id]);
-  const direction = metrics.dataDirection;
+  const direction = shown ?? metrics.dataDirection;
   const receiver = direction === 'ab' ? 'b' : 'a';
   const end = Math.max(t1, t0 + 1e-6);
   const series = buildSeries(flow, c.analyses[flow.id], { flowId: flow.id, direction, t0, t1: end, pixelWidth: IMAGE_WIDTH * PNG_SCALE });

@@ -68,7 +68,7 @@ export async function createReport(extensionUri: vscode.Uri, session: EditorSess
   const out = outFolder ?? (await vscode.window.showOpenDialog({ title: 'Create Bug Report: choose a folder for report.md, the images and flow.pcapng', openLabel: 'Write Report Here', canSelectFolders: true, canSelectFiles: false, canSelectMany: false }))?.[0];
   if (!out) return;
   const range = session.selection.view;
-  const args = ['report', session.document.uri.fsPath, '--flow', String(flowId), '--out', out.fsPath, ...(range ? ['--from', String(range.t0), '--to', String(range.t1)] : [])];
+  const args = ['report', session.document.uri.fsPath, '--flow', String(flowId), '--out', out.fsPath, ...(range ? ['--from', String(range.t0), '--to', String(range.t1)] : []), ...(session.selection.direction ? ['--direction', session.selection.direction] : [])];
   const run = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Writing the bug report…' }, () => runCli(extensionUri, args));
   if (run.code !== 0) return void vscode.window.showErrorMessage(`The bug report failed: ${run.stderr.trim()}`);
   if (run.stderr.trim()) void vscode.window.showWarningMessage(run.stderr.trim());

@@ -23,12 +23,12 @@ const posted = () => page.evaluate(() => (window as unknown as { __harness: { po
 const lastPosted = async (type: string) => (await posted()).filter((m) => m.type === type).pop() as Record<string, unknown> | undefined;
 
 const at = (k: number) => flow.start + flow.duration * k;
-const NOTES: NoteRow[] = [
+const NOTES: NoteRow[] = ([
   { id: 'n2', flowId, time: at(0.5), text: 'instant note', source: 'sidecar', label: 0 },
   { id: 'capture:3', flowId, frame: 3, time: at(0.01), text: 'a comment in the capture', source: 'capture', label: 0 },
   { id: 'n1', flowId, time: at(0.3), end: at(0.4), text: 'range note', source: 'sidecar', label: 0 },
   { id: 'other', flowId: flowId + 1, time: at(0.2), text: 'another flow', source: 'sidecar', label: 0 },
-].map((n, k) => ({ ...n, label: [3, 1, 2, 1][k] }));
+] as NoteRow[]).map((n, k) => ({ ...n, label: [3, 1, 2, 1][k] }));
 
 before(async () => {
   session = await startSession();
