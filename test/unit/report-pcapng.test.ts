@@ -62,8 +62,8 @@ describe('a trimmed, annotated capture', () => {
     result = await writeTrimmedCapture(FIXTURE, out, frames, comments, 'TCP Flow Lens test');
   });
 
-  it('puts each note on its packet: a packet note on its frame, an instant and a range on the first packet at or after their time', () => {
-    const first = (t: number) => expectedFrames().find((f) => flow.packets.time[f - 1] >= t)!; // flow 0 is the whole capture: index = frame - 1
+  it('puts each note on its packet: a packet note on its frame, an instant and a range on the first packet at or after their time (to the nanosecond)', () => {
+    const first = (t: number) => expectedFrames().find((f) => Math.round(flow.packets.time[f - 1] * 1e9) >= Math.round(t * 1e9))!; // flow 0 is the whole capture: index = frame - 1
     assert.deepEqual(
       [...comments].sort(([x], [y]) => x - y),
       [

@@ -41,7 +41,9 @@ export function commentsFor(flow: Flow, frames: Set<number>, notes: readonly Sho
       if (frames.has(n.frame) && packetIndexOfFrame(flow, n.frame) >= 0) add(n.frame, n.text);
       continue;
     }
-    const at = kept.find((i) => p.time[i] >= n.time) ?? kept[kept.length - 1];
+    // Compared in whole nanoseconds: a time typed as 0.241206 must find the packet captured at 0.241206.
+    const ns = Math.round(n.time * 1e9);
+    const at = kept.find((i) => Math.round(p.time[i] * 1e9) >= ns) ?? kept[kept.length - 1];
     if (n.end !== undefined ? n.end < p.time[kept[0]] || n.time > p.time[kept[kept.length - 1]] : false) continue;
     add(p.frame[at], n.text);
   }
