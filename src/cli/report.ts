@@ -17,6 +17,7 @@ import { toCaptureView } from '../core/view/captureView';
 import { buildSeries } from '../core/view/series';
 import type { CaptureView, Direction, NoteRow } from '../protocol';
 import { flowById, type LoadedCapture, loadCapture, parseCommand, print, seconds, TOOL, UsageError, version } from './common';
+import { writeCompareImages } from './compareImage';
 import { IMAGE_WIDTH, PNG_SCALE, renderTimeline, type TimelinePayload } from './timeline';
 
 export async function reportCommand(argv: string[]): Promise<number> {
@@ -48,6 +49,9 @@ export async function reportCommand(argv: string[]): Promise<number> {
     const stall = summary.stalls.find((e) => e.startFrame === x.frames[0] && (x.kind === 'stall' || x.kind === 'window_update_owed'));
     return stall ? overlaps(stall.start, stall.end) : x.time >= t0 && x.time <= t1;
   });
+  const rows = other ? matchFlows([metrics], other.ingest.flows.flows.map((f) => flowMetrics(f, other.analyses[f.id]))) : [];
+  const counterpart = other && rows[0]?.after ? other.ingest.flows.flows[rows[0].after.flow] : undefined;
+  const compareImage = other && counterpart && !values['no-images'] ? await writeCompareImages(c, flow, other, counterpart, values.out) : false;
   const markdown = reportMarkdown({
     capture: { name: basename(file), format: view.format, packets: view.packets, firstPacketEpoch: captureSummary.firstPacketEpoch },
     flow: summary,
@@ -58,11 +62,11 @@ export async function reportCommand(argv: string[]): Promise<number> {
     findings,
     notes,
     images: { svg: images ? 'timeline.svg' : null, png: images ? 'timeline.png' : null, trimmed: 'flow.pcapng' },
-    compare: other ? { before: basename(file), after: basename(other.path), rows: matchFlows([metrics], other.ingest.flows.flows.map((f) => flowMetrics(f, other.analyses[f.id]))) } : null,
+    compare: other ? { before: basename(file), after: basename(other.path), rows, image: compareImage ? 'compare.png' : null } : null,
     version,
   });
   await writeFile(join(values.out, 'report.md'), markdown);
-  await print(`${values.out}: report.md, ${images ? 'timeline.svg, timeline.png, ' : ''}flow.pcapng (${trimmed.packets} packets, ${trimmed.comments} comments)\n`);
+  await print(`${values.out}: report.md, ${images ? 'timeline.svg, timeline.png, ' : ''}${compareImage ? 'compare.svg, compare.png, ' : ''}flow.pcapng (${trimmed.packets} packets, ${trimmed.comments} comments)\n`);
   return 0;
 }
 

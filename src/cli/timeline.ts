@@ -56,8 +56,16 @@ export function encodeTyped(value: unknown): unknown {
   return value;
 }
 
-/** The page with the lanes drawn, ready for a screenshot or `svg()`; the caller closes the browser. */
-export async function openTimelinePage(payload: TimelinePayload, root = packageRoot()) {
+/** The before/after overlay: each run's series with times from its flow's start. */
+export interface ComparePayload {
+  title: string;
+  runs: { label: string; series: SeriesResult }[];
+  span: number;
+  width: number;
+}
+
+/** The page with the lanes drawn (`draw`: a flow's three lanes; `compare`: two Sequence lanes overlaid), ready for a screenshot or `svg()`; the caller closes the browser. */
+export async function openTimelinePage(payload: TimelinePayload | ComparePayload, root = packageRoot(), call: 'draw' | 'compare' = 'draw') {
   if (!existsSync(CHROMIUM)) throw new Error(`the timeline images need Chromium at ${CHROMIUM} (Debian: apt-get install chromium; or set CHROMIUM_PATH)`);
   let playwright: typeof import('playwright-core');
   try {
@@ -73,7 +81,7 @@ export async function openTimelinePage(payload: TimelinePayload, root = packageR
     for (const css of ['media/capture.css', 'media/report.css']) await page.addStyleTag({ content: await readFile(join(root, css), 'utf8') });
     await page.addScriptTag({ content: await exportBundle(root) });
     const json = JSON.stringify(encodeTyped(payload));
-    await page.evaluate((text) => (window as unknown as { __tflReport: { draw(t: string): void } }).__tflReport.draw(text), json);
+    await page.evaluate(([fn, text]) => (window as unknown as { __tflReport: Record<string, (t: string) => void> }).__tflReport[fn](text), [call, json] as const);
     return { browser, page };
   } catch (err) {
     await browser.close();
@@ -81,9 +89,9 @@ export async function openTimelinePage(payload: TimelinePayload, root = packageR
   }
 }
 
-/** Both images of one selection. */
-export async function renderTimeline(payload: TimelinePayload, root = packageRoot()): Promise<{ png: Buffer; svg: string }> {
-  const { browser, page } = await openTimelinePage(payload, root);
+/** Both images of one selection (or of a before/after overlay). */
+export async function renderTimeline(payload: TimelinePayload | ComparePayload, root = packageRoot(), call: 'draw' | 'compare' = 'draw'): Promise<{ png: Buffer; svg: string }> {
+  const { browser, page } = await openTimelinePage(payload, root, call);
   try {
     const png = await page.locator('#report').screenshot({ type: 'png' });
     const svg = await page.evaluate(() => (window as unknown as { __tflReport: { svg(): string } }).__tflReport.svg());

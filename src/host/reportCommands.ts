@@ -4,6 +4,9 @@
  * (dist/cli.js) in a child process, so the editor writes exactly what `tcp-flow-lens report` writes.
  */
 import { execFile } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { findingMarkdown } from '../core/view/findingText';
 import type { CaptureView, FindingRow } from '../protocol';
@@ -72,15 +75,30 @@ export async function createReport(extensionUri: vscode.Uri, session: EditorSess
   const run = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Writing the bug report…' }, () => runCli(extensionUri, args));
   if (run.code !== 0) return void vscode.window.showErrorMessage(`The bug report failed: ${run.stderr.trim()}`);
   if (run.stderr.trim()) void vscode.window.showWarningMessage(run.stderr.trim());
-  await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(out, 'report.md')).then(undefined, () => vscode.window.showTextDocument(vscode.Uri.joinPath(out, 'report.md')));
+  await openReport(vscode.Uri.joinPath(out, 'report.md'));
 }
 
-/** "Compare With…": this capture before, another after; the table opens as a Markdown document. */
+/**
+ * "Compare With…": this capture before, another after. Runs `report --compare` for the selected flow
+ * into a temporary folder and opens its report.md: the before/after table of the matching flows and
+ * the two Sequence lanes overlaid from each flow's start (compare.png), beside the flow's own report.
+ */
 export async function compareWith(extensionUri: vscode.Uri, session: EditorSession, other?: vscode.Uri): Promise<void> {
+  const view = readyView(session);
+  if (!view) return;
+  const flowId = session.selection.flowId ?? view.flows[0]?.id;
+  if (flowId === undefined) return void vscode.window.showInformationMessage('This capture has no TCP flow to compare.');
   const picked = other ?? (await vscode.window.showOpenDialog({ title: 'Compare With: the capture after the change', openLabel: 'Compare', canSelectMany: false, filters: { 'Packet captures': ['pcap', 'pcapng', 'cap'], 'All files': ['*'] } }))?.[0];
   if (!picked) return;
-  const run = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Comparing the captures…' }, () => runCli(extensionUri, ['compare', session.document.uri.fsPath, picked.fsPath]));
+  const out = await mkdtemp(join(tmpdir(), 'tcp-flow-lens-compare-'));
+  const args = ['report', session.document.uri.fsPath, '--flow', String(flowId), '--out', out, '--compare', picked.fsPath];
+  const run = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Comparing the captures…' }, () => runCli(extensionUri, args));
   if (run.code !== 0) return void vscode.window.showErrorMessage(`The comparison failed: ${run.stderr.trim()}`);
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: `# Before and after\n\n${run.stdout}` });
-  await vscode.window.showTextDocument(doc, { preview: false });
+  if (run.stderr.trim()) void vscode.window.showWarningMessage(run.stderr.trim());
+  await openReport(vscode.Uri.file(join(out, 'report.md')));
+}
+
+/** The Markdown preview of a report (its images show), else the file itself. */
+async function openReport(uri: vscode.Uri): Promise<void> {
+  await vscode.commands.executeCommand('markdown.showPreview', uri).then(undefined, () => vscode.window.showTextDocument(uri));
 }

@@ -13,6 +13,8 @@ import type { Browser, Page } from 'playwright-core';
 import { loadCapture } from '../../src/cli/common';
 import { timelinePayload } from '../../src/cli/report';
 import { CHROMIUM, openTimelinePage } from '../../src/cli/timeline';
+import { buildSeries } from '../../src/core/view/series';
+import { shiftSeries } from '../../src/core/view/shift';
 import type { ShownNote } from '../../src/core/report/notes';
 import { summarizeCapture } from '../../src/core/summary';
 import { toCaptureView } from '../../src/core/view/captureView';
@@ -27,14 +29,26 @@ const NOTES: ShownNote[] = [
 
 let browser: Browser | undefined;
 let page: Page;
+let comparePage: { browser: Browser; page: Page } | undefined;
 before(async () => {
   if (skip) return;
   const c = await loadCapture(CAPTURE);
+  const fixed = await loadCapture(join(__dirname, '../fixtures/natbug-runs/fixed.pcap'));
+  const runs = [c, fixed].map((x, k) => {
+    const f = x.ingest.flows.flows[0];
+    const t0 = f.packets.time[0];
+    const t1 = f.packets.time[f.packets.length - 1];
+    return { label: k ? 'after' : 'before', series: shiftSeries(buildSeries(f, x.analyses[0], { flowId: 0, direction: 'ab', t0, t1, pixelWidth: 2000 }), t0) };
+  });
+  comparePage = await openTimelinePage({ title: 'before and after', runs, span: 1, width: 1000 }, undefined, 'compare');
   const view = toCaptureView(summarizeCapture(CAPTURE, c.reader, c.ingest, c.analyses), 'natbug-buggy.pcap');
   const flow = c.ingest.flows.flows[0];
   ({ browser, page } = await openTimelinePage(timelinePayload(c, flow, view, NOTES, 0, flow.packets.time[flow.packets.length - 1])));
 });
-after(() => browser?.close());
+after(async () => {
+  await browser?.close();
+  await comparePage?.browser.close();
+});
 
 interface LaneDiff {
   lane: string;
@@ -46,10 +60,10 @@ interface LaneDiff {
 }
 
 /** In the page: rasterise the SVG at the page's scale and compare each lane canvas with the same region of it. */
-async function compareSvgWithCanvases(svg: string): Promise<LaneDiff[]> {
+async function compareSvgWithCanvases(svg: string, on: Page = page): Promise<LaneDiff[]> {
   // tsx names the arrow functions below with a helper the page does not have.
-  await page.evaluate('window.__name = (f) => f');
-  return page.evaluate(async (text) => {
+  await on.evaluate('window.__name = (f) => f');
+  return on.evaluate(async (text) => {
     const img = new Image();
     img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(text)}`;
     await img.decode();
@@ -100,4 +114,22 @@ test('timeline.svg rasterised in Chromium matches the canvas drawing of the same
   assert.ok(seq.owed[0] > 400, `owed markers drawn: ${seq.owed[0]} pixels`);
   assert.ok(seq.note[0] > 100, `note badges drawn: ${seq.note[0]} pixels`);
   assert.ok(lanes[1].probe[0] > 50, `probes drawn in the window lane: ${lanes[1].probe[0]} pixels`);
+});
+
+test('the before/after overlay: its SVG matches its canvas, both runs drawn in their colours', { skip }, async (t) => {
+  const p = comparePage!.page;
+  const svg = await p.evaluate(() => (window as unknown as { __tflReport: { svg(): string } }).__tflReport.svg());
+  const [lane] = await compareSvgWithCanvases(svg, p);
+  t.diagnostic(JSON.stringify(lane));
+  assert.equal(lane.lane, 'sequence');
+  assert.ok(lane.differing / lane.pixels < 0.01, `${lane.differing} of ${lane.pixels} pixels differ`);
+  const blue = await p.evaluate(() => {
+    const c = document.querySelector<HTMLCanvasElement>('canvas.plot')!;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - 0x1a) + Math.abs(d[i + 1] - 0x85) + Math.abs(d[i + 2] - 0xff) < 40) n++;
+    return n;
+  });
+  assert.ok(lane.probe[0] > 1000, `before (orange) drawn: ${lane.probe[0]} pixels`);
+  assert.ok(blue > 1000, `after (blue) drawn: ${blue} pixels`);
 });

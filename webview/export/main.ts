@@ -15,6 +15,7 @@ import { applyLightTheme } from './lightTheme';
 import { SvgContext } from './svgContext';
 import { decodeTyped } from './typed';
 import { svgDocument } from './svgDocument';
+import { type ComparePayload, drawCompare } from './compare';
 
 /** What the CLI sends: one flow's series over [t0, t1] in one direction, its stalls (that receiver) and notes. */
 export interface ExportPayload {
@@ -31,10 +32,9 @@ export interface ExportPayload {
 }
 
 interface Drawn {
-  payload: ExportPayload;
   root: HTMLElement;
   lanes: Lane[];
-  timeAxis: SVGSVGElement;
+  paint(lanes: Lane[]): void;
 }
 
 let drawn: Drawn | undefined;
@@ -55,19 +55,19 @@ function draw(json: string): void {
   root.style.width = `${payload.width}px`;
   document.body.replaceChildren(root);
   for (const lane of lanes) fitCanvas(lane);
-  drawn = { payload, root, lanes, timeAxis };
+  const paint = (into: Lane[]) => {
+    // The selection over the plot, in the lanes' coordinates (the plot starts at GUTTER).
+    const x = scaleLinear().domain([payload.t0, payload.t1]).range([GUTTER, GUTTER + lanes[0].width]);
+    renderFrame({ lanes: into, timeAxis, x, data: payload.series, stalls: payload.stalls, theme: readTheme(), selected: null, hovered: null, hoverX: null, notes: payload.notes });
+  };
+  drawn = { root, lanes, paint };
   paint(lanes);
   updateLegends(lanes, payload.series);
 }
 
-/** The time scale of the selection over the plot (lanes' coordinates: the plot starts at GUTTER). */
-function timeScale(d: Drawn) {
-  return scaleLinear().domain([d.payload.t0, d.payload.t1]).range([GUTTER, GUTTER + d.lanes[0].width]);
-}
-
-function paint(lanes: Lane[]): void {
-  const d = drawn!;
-  renderFrame({ lanes, timeAxis: d.timeAxis, x: timeScale(d), data: d.payload.series, stalls: d.payload.stalls, theme: readTheme(), selected: null, hovered: null, hoverX: null, notes: d.payload.notes });
+/** The before/after overlay (compare.ts). */
+function compare(json: string): void {
+  drawn = drawCompare(decodeTyped<ComparePayload>(JSON.parse(json)));
 }
 
 /** timeline.svg: renderFrame again, each lane's canvas calls recorded by an SvgContext, placed where the canvases are. */
@@ -85,8 +85,8 @@ function svg(): string {
     contexts.set(lane, ctx);
     return { ...lane, canvas: { getContext: () => ctx } as unknown as HTMLCanvasElement };
   });
-  paint(recording);
+  d.paint(recording);
   return svgDocument(d.root, d.lanes.map((lane) => ({ canvas: lane.canvas, content: contexts.get(lane)!.toSvg() })), readTheme().background);
 }
 
-Object.assign(window, { __tflReport: { draw, svg } });
+Object.assign(window, { __tflReport: { draw, compare, svg } });
