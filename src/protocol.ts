@@ -25,6 +25,8 @@ export const enum MessageType {
   DeleteNote = 'deleteNote',
   /** Undo the last note change made in this editor. */
   UndoNote = 'undoNote',
+  /** Turn a finding into a note over its interval ("Pin Finding"). */
+  PinFinding = 'pinFinding',
   // host → webview
   Progress = 'progress',
   Summary = 'summary',
@@ -329,7 +331,14 @@ export interface UndoNoteRequest {
   requestId: number;
 }
 
-export type NoteRequest = AddNoteRequest | EditNoteRequest | DeleteNoteRequest | UndoNoteRequest;
+export interface PinFindingRequest {
+  type: MessageType.PinFinding;
+  requestId: number;
+  /** An id of CaptureView.findings. */
+  findingId: number;
+}
+
+export type NoteRequest = AddNoteRequest | EditNoteRequest | DeleteNoteRequest | UndoNoteRequest | PinFindingRequest;
 export type WebviewRequest = ReloadRequest | ReopenWithOtherEditorRequest | SeriesRequest | PacketDetailsRequest | NoteRequest;
 export type FromWebviewMessage = ReadyMessage | WebviewRequest | ViewChangedMessage;
 

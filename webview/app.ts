@@ -75,7 +75,10 @@ export class CaptureApp {
       resetZoom: () => this.timeline.resetZoom(),
     });
     this.toolbar.show(null, 'ab');
-    this.findings = new FindingsPanel({ onChoose: (f) => this.goToFinding(f) });
+    this.findings = new FindingsPanel({
+      onChoose: (f) => this.goToFinding(f),
+      onPin: (f) => void this.rpc.request({ type: MessageType.PinFinding, findingId: f.id }).catch((err: Error) => this.timeline.setStatus(err.message, true)),
+    });
     this.noteActions = new NoteActions(rpc, this.timeline, (err) => this.timeline.setStatus(err.message, true));
     const side = h('aside', { class: 'side' }, this.findings.element, this.noteActions.panel.element, this.details.element);
     this.workspace = h('div', { class: 'workspace' }, this.flowList.element, h('div', { class: 'analysis' }, h('div', { class: 'timeline-column' }, this.toolbar.element, this.timeline.element), side));

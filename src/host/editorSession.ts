@@ -117,6 +117,7 @@ export class EditorSession implements vscode.Disposable {
       case MessageType.EditNote:
       case MessageType.DeleteNote:
       case MessageType.UndoNote:
+      case MessageType.PinFinding:
         await handleNoteRequest(this.document, request);
         return undefined;
       default:

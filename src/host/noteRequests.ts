@@ -31,6 +31,13 @@ export async function handleNoteRequest(document: CaptureDocument, request: Note
     case MessageType.UndoNote:
       await undoNoteChange(document);
       return;
+    case MessageType.PinFinding: {
+      const state = document.state;
+      const finding = state.kind === 'ready' ? state.view.findings.find((f) => f.id === request.findingId) : undefined;
+      if (!finding) throw new Error(`there is no finding ${request.findingId}`);
+      await pinFinding(document, finding);
+      return;
+    }
   }
 }
 

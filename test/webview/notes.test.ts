@@ -104,6 +104,13 @@ describe('notes in the editor', () => {
     assert.ok(await lastPosted('undoNote'));
   });
 
+  test('Pin finding: the selected finding goes to the host by id', async () => {
+    const first = view.findings.filter((f) => f.flowId === flowId).sort((a, b) => a.time - b.time || a.id - b.id)[0];
+    await page.locator(`[data-finding-id="${first.id}"]`).click();
+    await page.locator('button.pin-finding').click();
+    assert.equal((await lastPosted('pinFinding'))?.findingId, first.id);
+  });
+
   test('a damaged sidecar: its message is shown and no note is added', async () => {
     const before = (await posted()).filter((m) => m.type === ('addNote' as string)).length;
     await send({ type: 'notes', notes: NOTES.filter((n) => n.source === 'capture'), problem: 'x.pcap.tcpflowlens.json: not valid JSON (line 2, column 5: expected a value).' } as unknown as ToWebviewMessage);
