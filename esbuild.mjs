@@ -19,7 +19,10 @@ const builds = [
   // Loaded with `new Worker(dist/parseWorker.js)`; must not pull in `vscode`, which a worker does not have.
   { ...node, entryPoints: ['src/host/parseWorker.ts'], outfile: 'dist/parseWorker.js' },
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
-  { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js' },
+  // The bug report's timeline page, run in headless Chromium by `tcp-flow-lens report` (same drawing code as the webview).
+  { ...common, entryPoints: ['webview/export/main.ts'], outfile: 'dist/reportView.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  // playwright-core (headless Chromium for the report's images) and esbuild are loaded only when needed, from node_modules.
+  { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', external: ['playwright-core', 'esbuild'] },
 ];
 
 if (watch) {

@@ -1,18 +1,15 @@
 #!/usr/bin/env node
-/** `tcp-flow-lens analyze FILE [--json] [--packets]`: the core analysis without VS Code. */
-import { parseArgs } from 'node:util';
-import { fileErrorMessage } from './core/capture/file';
-import { CaptureError } from './core/capture/types';
-import { readFile } from 'node:fs/promises';
-import { parseSsSamples, type SsParseResult } from './core/trace/ss';
-import { loadModel } from './core/load';
-import { SourceError } from './core/trace/source';
-import { formatSummaryText } from './cli/text';
-import { writePacketLines } from './cli/packets';
+/** `tcp-flow-lens analyze | note | notes | report | compare`: the core without VS Code. */
+import { analyzeCommand } from './cli/analyze';
+import { InputError, UsageError } from './cli/common';
+import { compareCommand } from './cli/compare';
+import { noteCommand, notesCommand } from './cli/notes';
+import { reportCommand } from './cli/report';
 
-const USAGE = `usage: tcp-flow-lens analyze [FILE] [--trace TRACE | --openvmm-log LOG] [--ss SAMPLES] [--json] [--packets]
+const USAGE = `usage: tcp-flow-lens COMMAND ...
 
-  analyze FILE        read a pcap/pcapng capture (optionally gzip-compressed), a NAT's nat-flow-trace/1
+  analyze [FILE] [--trace TRACE | --openvmm-log LOG] [--ss SAMPLES] [--json] [--packets]
+                      read a pcap/pcapng capture (optionally gzip-compressed), a NAT's nat-flow-trace/1
                       trace (JSON Lines) or an OpenVMM consomme log, told by its content: TCP flows,
                       Wireshark-compatible analysis, stall episodes, owed window updates and findings
     --trace TRACE     the NAT's nat-flow-trace/1 trace of the same run (alone, or beside a capture: its
@@ -25,74 +22,55 @@ const USAGE = `usage: tcp-flow-lens analyze [FILE] [--trace TRACE | --openvmm-lo
     --packets         print one JSON object per TCP packet (JSON Lines), in file order (for a trace,
                       "frame" is the line number)
 
-exit status: 0 on success (warnings included), 2 when the input cannot be read, 1 on a usage error`;
+  note FILE --frame N "TEXT"                   add a note to a packet
+  note FILE --flow ID --at T "TEXT"            ... to an instant of a flow (T: seconds since the first packet)
+  note FILE --flow ID --from T --to T "TEXT"   ... to a time range of a flow
+  note FILE --delete NOTE_ID                   delete a note
+                      notes live in FILE.tcpflowlens.json beside the capture (docs/notes.md)
+  notes FILE [--json] list the notes, and the capture's own pcapng comments
 
-const OPTIONS = {
-  json: { type: 'boolean' },
-  packets: { type: 'boolean' },
-  ss: { type: 'string' },
-  trace: { type: 'string' },
-  'openvmm-log': { type: 'string' },
-  'window-scale': { type: 'string' },
-  'uptime-epoch': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+  report FILE --flow ID [--from T --to T] --out DIR [--compare OTHER] [--direction ab|ba] [--no-images]
+                      write DIR/report.md, timeline.svg, timeline.png (needs Chromium) and flow.pcapng
+                      (the flow and range, notes as packet comments); --compare adds a before/after table;
+                      the images show the direction that carried more data unless --direction says
 
-function usageError(message: string): number {
-  process.stderr.write(`tcp-flow-lens: ${message}\n${USAGE}\n`);
-  return 1;
-}
+  compare BEFORE AFTER [--json] [--flow ID --other-flow ID]
+                      the matching flows of two captures side by side: throughput, stalls, stalled and owed time
+
+exit status: 0 on success (warnings included), 2 when an input cannot be read, 1 on a usage error`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  analyze: analyzeCommand,
+  note: noteCommand,
+  notes: notesCommand,
+  report: reportCommand,
+  compare: compareCommand,
+};
 
 async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
-  } catch (err) {
-    return usageError((err as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
+  const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h' || rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const [command, file, ...extra] = positionals;
-  const engineFile = values.trace ?? values['openvmm-log'];
-  if (command !== 'analyze' || (!file && !engineFile) || extra.length > 0) {
-    process.stderr.write(`${USAGE}\n`);
+  const run = command ? COMMANDS[command] : undefined;
+  if (!run) {
+    process.stderr.write(`${command && !command.startsWith('-') ? `tcp-flow-lens: unknown command ${command}\n` : ''}${USAGE}\n`);
     return 1;
   }
-  if (values.trace && values['openvmm-log']) return usageError('give --trace or --openvmm-log, not both');
-  const windowScale = values['window-scale'] === undefined ? undefined : Number(values['window-scale']);
-  if (windowScale !== undefined && !(Number.isInteger(windowScale) && windowScale >= 0 && windowScale <= 14)) return usageError('--window-scale must be a whole number from 0 to 14');
-  const uptimeEpoch = values['uptime-epoch'];
-  if (uptimeEpoch !== undefined && !/^\d+(\.\d+)?$/.test(uptimeEpoch)) return usageError('--uptime-epoch must be epoch seconds, e.g. 1796447449.25');
-  let samples: SsParseResult | undefined;
-  if (values.ss) {
-    try {
-      samples = parseSsSamples(await readFile(values.ss, 'utf8'));
-    } catch (err) {
-      process.stderr.write(`tcp-flow-lens: ${values.ss}: ${fileErrorMessage(err)}\n`);
+  try {
+    return await run(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`tcp-flow-lens: ${err.message}\n${USAGE}\n`);
+      return 1;
+    }
+    if (err instanceof InputError) {
+      process.stderr.write(`tcp-flow-lens: ${err.message}\n`);
       return 2;
     }
+    throw err;
   }
-  const sampleWarnings = (samples?.warnings ?? []).map((w) => ({ offset: -1, message: `${values.ss} line ${w.line}: ${w.message} (line skipped)` }));
-  const main = file ?? engineFile!;
-  let model;
-  try {
-    model = await loadModel(main, { engineFile: file ? engineFile : undefined, consomme: { windowScale, uptimeEpoch }, samples: samples?.samples, extraWarnings: sampleWarnings });
-  } catch (err) {
-    const reason = err instanceof CaptureError || err instanceof SourceError ? err.message : fileErrorMessage(err);
-    const which = err instanceof SourceError ? err.file : ((err as { path?: string }).path ?? main);
-    process.stderr.write(`tcp-flow-lens: ${which ?? main}: ${reason}\n`);
-    return 2;
-  }
-  if (values.packets) {
-    await writePacketLines(model.ingest, model.analyses, process.stdout);
-    return 0;
-  }
-  const out = values.json ? `${JSON.stringify(model.summary, null, 2)}\n` : formatSummaryText(model.summary);
-  await new Promise<void>((resolve) => process.stdout.write(out, () => resolve()));
-  return 0;
 }
 
 main(process.argv.slice(2)).then(

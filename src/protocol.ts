@@ -18,6 +18,15 @@ export const enum MessageType {
   PacketDetails = 'packetDetails',
   /** The user changed the view in a way the host mirrors (selected flow, for the tree view). */
   ViewChanged = 'viewChanged',
+  /** Add a note to a packet, an instant or a range of a flow (the host asks for its text). */
+  AddNote = 'addNote',
+  /** Edit (the host asks for the new text) or delete a note of the sidecar. */
+  EditNote = 'editNote',
+  DeleteNote = 'deleteNote',
+  /** Undo the last note change made in this editor. */
+  UndoNote = 'undoNote',
+  /** Turn a finding into a note over its interval ("Pin Finding"). */
+  PinFinding = 'pinFinding',
   // host → webview
   Progress = 'progress',
   Summary = 'summary',
@@ -27,6 +36,8 @@ export const enum MessageType {
   Command = 'command',
   /** Show a flow, and optionally one of its findings (a click in the flows tree view). */
   Reveal = 'reveal',
+  /** The capture's notes (sidecar and pcapng comments), again whenever they change. */
+  Notes = 'notes',
 }
 
 // ---- shapes the host sends (plain data, built from the core's summary by the host) ----
@@ -100,6 +111,22 @@ export interface FindingRow {
   end?: number;
 }
 
+/**
+ * A note pinned to a flow: a packet (`frame`), an instant (`time`) or a range (`time` to `end`), from
+ * the notes sidecar or a pcapng comment in the capture (read-only). `label` is its number in the
+ * Notes list, drawn on the lanes. Times in seconds since the capture start.
+ */
+export interface NoteRow {
+  id: string;
+  flowId: number | null;
+  frame?: number;
+  time: number;
+  end?: number;
+  text: string;
+  source: 'sidecar' | 'capture';
+  label: number;
+}
+
 /** Everything the first version of the editor shows about a capture. */
 export interface CaptureView {
   fileName: string;
@@ -116,6 +143,8 @@ export interface CaptureView {
   findings: FindingRow[];
   /** True when the capture was damaged: the part that was read is shown, the warnings say where it stopped. */
   partial: boolean;
+  /** pcapng packet comments of the capture, as read-only notes (the host adds the sidecar's notes). */
+  comments?: NoteRow[];
 }
 
 /**
@@ -267,14 +296,55 @@ export interface PacketDetailsRequest {
   frame: number;
 }
 
-/** Not a request: tells the host what the user is looking at. */
+/** Not a request: tells the host what the user is looking at (the flow, finding, direction and visible time window, for bug reports). */
 export interface ViewChangedMessage {
   type: MessageType.ViewChanged;
   selectedFlowId: number | null;
   selectedFindingId: number | null;
+  direction?: Direction;
+  view?: { t0: number; t1: number } | null;
 }
 
-export type WebviewRequest = ReloadRequest | ReopenWithOtherEditorRequest | SeriesRequest | PacketDetailsRequest;
+/** Where a new note goes: a packet (`frame` and its time), an instant (`time`), or a range (`time` to `end`) of a flow. */
+export interface NoteAnchor {
+  flowId: number;
+  frame?: number;
+  time: number;
+  end?: number;
+}
+
+export interface AddNoteRequest {
+  type: MessageType.AddNote;
+  requestId: number;
+  anchor: NoteAnchor;
+}
+
+export interface EditNoteRequest {
+  type: MessageType.EditNote;
+  requestId: number;
+  noteId: string;
+}
+
+export interface DeleteNoteRequest {
+  type: MessageType.DeleteNote;
+  requestId: number;
+  noteId: string;
+}
+
+export interface UndoNoteRequest {
+  type: MessageType.UndoNote;
+  requestId: number;
+}
+
+export interface PinFindingRequest {
+  type: MessageType.PinFinding;
+  requestId: number;
+  /** An id of CaptureView.findings. */
+  findingId: number;
+}
+
+export type NoteRequest = AddNoteRequest | EditNoteRequest | DeleteNoteRequest | UndoNoteRequest | PinFindingRequest;
+export type WebviewRequest = ReloadRequest | ReopenWithOtherEditorRequest | SeriesRequest | PacketDetailsRequest | NoteRequest;
 export type FromWebviewMessage = ReadyMessage | WebviewRequest | ViewChangedMessage;
 
 // ---- host → webview ----
@@ -306,7 +376,7 @@ export interface FailedMessage {
 /** Every request's answer: `result` is a SeriesResult for Series, PacketDetails for PacketDetails, absent otherwise. */
 export type ReplyMessage = { type: MessageType.Reply; inReplyTo: number } & ({ ok: true; result?: SeriesResult | PacketDetails } | { error: string });
 
-export type EditorCommand = 'nextFinding' | 'previousFinding' | 'switchDirection' | 'resetZoom' | 'copyFinding';
+export type EditorCommand = 'nextFinding' | 'previousFinding' | 'switchDirection' | 'resetZoom' | 'copyFinding' | 'addNote';
 
 export interface CommandMessage {
   type: MessageType.Command;
@@ -320,7 +390,17 @@ export interface RevealMessage {
   findingId?: number;
 }
 
-export type ToWebviewMessage = ProgressMessage | SummaryMessage | FailedMessage | ReplyMessage | CommandMessage | RevealMessage;
+/**
+ * Every note of the capture (sidecar and pcapng comments), numbered by time; `problem` says why the
+ * sidecar could not be read (it is then left alone and notes cannot be added until it is fixed).
+ */
+export interface NotesMessage {
+  type: MessageType.Notes;
+  notes: NoteRow[];
+  problem: string | null;
+}
+
+export type ToWebviewMessage = ProgressMessage | SummaryMessage | FailedMessage | ReplyMessage | CommandMessage | RevealMessage | NotesMessage;
 
 /** What the webview persists with its state API: view state only, never the data. */
 export interface WebviewState {

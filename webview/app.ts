@@ -4,13 +4,14 @@
  * (selected flow, direction, zoom window, collapsed lanes, finding, sort, filter) in VS Code's
  * webview state so it survives hiding the tab, and tells the host what the user is looking at.
  */
-import { type CaptureView, type Direction, type EditorCommand, type FindingRow, type FlowRow, MessageType, type StallRow } from '../src/protocol';
+import { type CaptureView, type Direction, type EditorCommand, type FindingRow, type FlowRow, MessageType, type NoteRow } from '../src/protocol';
 import { DetailsPanel } from './details';
 import { h } from './dom';
 import { FindingsPanel } from './findings';
 import { FlowGrid } from './flowGrid';
-import { entries, mostOwedFlow } from './flowColumns';
+import { defaultDirection, entries, mostOwedFlow } from './flowColumns';
 import { bindKeys } from './keyboard';
+import { NoteActions } from './noteActions';
 import { type Actions, ReadingBar, renderEmpty, renderFailure, renderHeader, renderWarnings } from './captureParts';
 import type { Rpc } from './rpc';
 import { readTheme, watchTheme } from './theme';
@@ -26,6 +27,7 @@ export class CaptureApp {
   private readonly toolbar: Toolbar;
   private readonly findings: FindingsPanel;
   private readonly details = new DetailsPanel();
+  private readonly noteActions: NoteActions;
   private readonly headerSlot = h('div', { class: 'header-slot' });
   private readonly readingSlot = h('div', { class: 'reading-slot' });
   private readonly warningsSlot = h('div', { class: 'warnings-slot' });
@@ -55,9 +57,13 @@ export class CaptureApp {
       {
         series: (q) => this.rpc.series(q),
         packet: (flowId, frame) => this.rpc.packet(flowId, frame),
-        onViewChange: (view) => this.rpc.saveState({ view }),
+        onViewChange: (view) => {
+          this.rpc.saveState({ view });
+          this.postViewSoon();
+        },
         onCollapse: (collapsed: LaneId[]) => this.rpc.saveState({ collapsedLanes: collapsed }),
         onPacketSelect: (flowId, frame) => this.showPacket(flowId, frame),
+        onContextMenu: (at) => this.noteActions.contextMenu(at),
       },
       readTheme(),
       (state.collapsedLanes ?? []) as LaneId[],
@@ -69,8 +75,12 @@ export class CaptureApp {
       resetZoom: () => this.timeline.resetZoom(),
     });
     this.toolbar.show(null, 'ab');
-    this.findings = new FindingsPanel({ onChoose: (f) => this.goToFinding(f) });
-    const side = h('aside', { class: 'side' }, this.findings.element, this.details.element);
+    this.findings = new FindingsPanel({
+      onChoose: (f) => this.goToFinding(f),
+      onPin: (f) => void this.rpc.request({ type: MessageType.PinFinding, findingId: f.id }).catch((err: Error) => this.timeline.setStatus(err.message, true)),
+    });
+    this.noteActions = new NoteActions(rpc, this.timeline, (err) => this.timeline.setStatus(err.message, true));
+    const side = h('aside', { class: 'side' }, this.findings.element, this.noteActions.panel.element, this.details.element);
     this.workspace = h('div', { class: 'workspace' }, this.flowGrid.element, h('div', { class: 'analysis' }, h('div', { class: 'timeline-column' }, this.toolbar.element, this.timeline.element), side));
     watchTheme((theme) => this.timeline.setTheme(theme));
     bindKeys(document, {
@@ -82,6 +92,7 @@ export class CaptureApp {
       nextFinding: () => this.command('nextFinding'),
       previousFinding: () => this.command('previousFinding'),
       clearSelection: () => this.timeline.selectPacket(null),
+      addNote: () => this.noteActions.addHere(),
     });
   }
 
@@ -138,6 +149,11 @@ export class CaptureApp {
     this.selectFlow(pick?.id ?? null, false);
   }
 
+  /** The capture's notes (the host sends them after the summary and whenever they change). */
+  notes(notes: NoteRow[], problem: string | null): void {
+    this.noteActions.setAll(notes, problem);
+  }
+
   /** A palette command from the host, or the same key in the webview. */
   command(command: EditorCommand): void {
     switch (command) {
@@ -155,6 +171,9 @@ export class CaptureApp {
         break;
       case 'copyFinding':
         this.findings.flashCopied();
+        break;
+      case 'addNote':
+        this.noteActions.addHere();
         break;
     }
   }
@@ -178,6 +197,7 @@ export class CaptureApp {
       this.timeline.setFlow(flow, stalls, this.direction, this.timeline.view() ?? undefined);
     }
     this.toolbar.show(flow, this.direction);
+    this.noteActions.show(flow?.id ?? null);
     const findings = flow ? (view?.findings ?? []).filter((f) => f.flowId === flow.id) : [];
     this.findings.setFindings(findings, changed && byUser ? null : (state.selectedFindingId ?? null));
     if (changed) {
@@ -238,14 +258,14 @@ export class CaptureApp {
   }
 
   private postView(): void {
-    this.rpc.post({ type: MessageType.ViewChanged, selectedFlowId: this.selectedFlow?.id ?? null, selectedFindingId: this.findings.selected?.id ?? null });
+    clearTimeout(this.postTimer);
+    this.rpc.post({ type: MessageType.ViewChanged, selectedFlowId: this.selectedFlow?.id ?? null, selectedFindingId: this.findings.selected?.id ?? null, direction: this.direction, view: this.timeline.view() });
   }
-}
 
-/** The direction whose receiver stalled longest (owed time first); else the one that carried more data. */
-function defaultDirection(flow: FlowRow, stalls: StallRow[]): Direction {
-  const weight = { a: 0, b: 0 };
-  for (const s of stalls) if (s.flowId === flow.id) weight[s.receiver] += (s.owed?.seconds ?? 0) * 1000 + (s.end - s.start);
-  if (weight.a !== weight.b) return weight.b > weight.a ? 'ab' : 'ba';
-  return flow.payloadBtoA > flow.payloadAtoB ? 'ba' : 'ab';
+  /** Zooming tells the host the visible window too (for "Create Bug Report…"), once it settles. */
+  private postTimer: ReturnType<typeof setTimeout> | undefined;
+  private postViewSoon(): void {
+    clearTimeout(this.postTimer);
+    this.postTimer = setTimeout(() => this.postView(), 250);
+  }
 }

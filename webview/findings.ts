@@ -11,6 +11,8 @@ import { icon } from './icons';
 export interface FindingsOptions {
   /** A finding was chosen (click, keys, n/p): zoom to it. */
   onChoose(finding: FindingRow): void;
+  /** "Pin the selected finding as a note". */
+  onPin(finding: FindingRow): void;
 }
 
 export class FindingsPanel {
@@ -27,6 +29,7 @@ export class FindingsPanel {
       { class: 'finding-nav' },
       button('Previous finding (p)', icon('arrowUp'), () => this.step(-1), {}, true),
       button('Next finding (n)', icon('arrowDown'), () => this.step(1), {}, true),
+      button('Pin the selected finding as a note', icon('pin'), () => this.selected && this.options.onPin(this.selected), { class: 'pin-finding' }, true),
     );
     this.element = h('section', { class: 'findings', 'aria-label': 'Findings' }, h('div', { class: 'panel-bar' }, this.title, nav), this.list);
     this.list.addEventListener('click', (e) => {

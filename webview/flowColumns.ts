@@ -2,7 +2,7 @@
  * The flow list's columns, sorting and filtering: pure functions over CaptureView's parallel
  * `flows`/`health` arrays, kept apart from the virtualized DOM so they stay cheap for 100k flows.
  */
-import type { FlowHealth, FlowRow } from '../src/protocol';
+import type { Direction, FlowHealth, FlowRow, StallRow } from '../src/protocol';
 import { formatBytes, formatCount, formatDuration, findingLabel } from './format';
 
 export interface FlowEntry {
@@ -90,4 +90,12 @@ export function mostOwedFlow(all: FlowEntry[]): FlowRow | undefined {
     if (i >= 0 && a[i] > b[i]) best = e;
   }
   return best?.flow;
+}
+
+/** The direction whose receiver stalled longest (owed time first); else the one that carried more data. */
+export function defaultDirection(flow: FlowRow, stalls: StallRow[]): Direction {
+  const weight = { a: 0, b: 0 };
+  for (const s of stalls) if (s.flowId === flow.id) weight[s.receiver] += (s.owed?.seconds ?? 0) * 1000 + (s.end - s.start);
+  if (weight.a !== weight.b) return weight.b > weight.a ? 'ab' : 'ba';
+  return flow.payloadBtoA > flow.payloadAtoB ? 'ba' : 'ab';
 }

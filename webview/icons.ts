@@ -20,6 +20,11 @@ const PATHS = {
   pulse: 'M1 8h3l2-5 4 10 2-5h3',
   clock: 'M8 14.5A6.5 6.5 0 1 0 8 1.5a6.5 6.5 0 0 0 0 13zM8 4v4l3 2',
   refresh: 'M13.5 8A5.5 5.5 0 1 1 11.9 4.1M13.5 2.5v2.8h-2.8',
+  note: 'M3 1.5h7l3 3v10H3zM10 1.5v3h3M5.5 8h5M5.5 11h5',
+  edit: 'M10.5 2.5l3 3-8 8h-3v-3zM9 4l3 3',
+  trash: 'M2.5 4h11M6 4V2.5h4V4M4 4l.7 9.5h6.6L12 4M6.7 6.5v5M9.3 6.5v5',
+  undo: 'M3 6.5h7a3.5 3.5 0 0 1 0 7H6M5.5 4L3 6.5 5.5 9',
+  pin: 'M9.5 1.5l5 5-2 .5-2.5 2.5.5 3-1.5 1.5-3-3-4 4M4.5 8.5l3 3M9.5 1.5l-.5 2-2.5 2.5-3-.5L2 7l3 3',
 } as const;
 
 export type IconName = keyof typeof PATHS;

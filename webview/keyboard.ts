@@ -1,6 +1,6 @@
 /**
  * Keys, like Wireshark's graph dialogs: + / − zoom, arrows pan (shift: further), 0 resets, d switches
- * direction, n / p go to the next / previous finding, Escape clears the selected packet.
+ * direction, n / p go to the next / previous finding, m adds a note, Escape clears the selected packet.
  */
 export interface KeyActions {
   zoomIn(): void;
@@ -11,6 +11,8 @@ export interface KeyActions {
   nextFinding(): void;
   previousFinding(): void;
   clearSelection(): void;
+  /** m: add a note (the selected or hovered packet, else the instant under the pointer). */
+  addNote(): void;
 }
 
 /** Typing in a text field, or a key with a modifier, is not a command. */
@@ -39,6 +41,8 @@ export function bindKeys(target: Document, actions: KeyActions): void {
       ArrowLeft: () => actions.pan(-step),
       ArrowRight: () => actions.pan(step),
       Escape: actions.clearSelection,
+      m: actions.addNote,
+      M: actions.addNote,
     };
     const run = map[e.key];
     if (!run) return;

@@ -41,6 +41,9 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
     case MessageType.Reveal:
       app.reveal(msg.flowId, msg.findingId);
       break;
+    case MessageType.Notes:
+      app.notes(msg.notes, msg.problem);
+      break;
   }
 });
 

@@ -31,6 +31,8 @@ export interface Theme {
   outOfWindow: string;
   windowFull: string;
   selection: string;
+  /** Notes: their lines, range bands and numbered badges. */
+  note: string;
   fontFamily: string;
   monoFamily: string;
   fontSize: number;
@@ -57,6 +59,7 @@ const FALLBACK: Record<string, string> = {
   'editorError-foreground': '#f14c4c',
   'editorWarning-foreground': '#cca700',
   'editor-selectionBackground': '#264f78',
+  'textLink-foreground': '#4daafc',
   'font-family': 'system-ui, sans-serif',
   'editor-font-family': 'monospace',
   'font-size': '13px',
@@ -105,6 +108,7 @@ export function readTheme(): Theme {
     outOfWindow: v('charts-red'),
     windowFull: v('charts-yellow'),
     selection: v('focusBorder'),
+    note: v('textLink-foreground'),
     fontFamily: v('font-family'),
     monoFamily: v('editor-font-family'),
     fontSize: parseFloat(v('font-size')) || 13,

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { CaptureView, Failure, PacketDetails, SeriesQuery, SeriesResult } from '../protocol';
+import { NotesStore } from './notesStore';
 import { CaptureWorker, type ParseProgress } from './parseClient';
 
 export type DocumentState =
@@ -30,11 +31,15 @@ export class CaptureDocument implements vscode.CustomDocument {
   private readonly stateEmitter = new vscode.EventEmitter<DocumentState>();
   /** Fires on every state change, progress included. */
   readonly onDidChangeState = this.stateEmitter.event;
+  /** The capture's notes: its sidecar, watched, and its own pcapng comments (from the view). */
+  readonly notes: NotesStore;
 
   constructor(
     readonly uri: vscode.Uri,
     private readonly workerPath: string,
-  ) {}
+  ) {
+    this.notes = new NotesStore(uri);
+  }
 
   get state(): DocumentState {
     return this.current;
@@ -66,6 +71,7 @@ export class CaptureDocument implements vscode.CustomDocument {
   dispose(): void {
     this.worker?.dispose();
     this.worker = undefined;
+    this.notes.dispose();
     this.stateEmitter.dispose();
   }
 

@@ -2,16 +2,18 @@
  * The palette commands: open a capture from a file picker or one of the bundled demos; and, for the active
  * capture editor, switch direction, next/previous finding, reset zoom (posted to its webview), copy
  * a finding as text (done here: the host has the clipboard), and reveal a flow or finding (the
- * flows tree view's clicks).
+ * flows tree view's clicks); the notes and bug-report commands (reportCommands.ts, noteRequests.ts).
  */
 import * as vscode from 'vscode';
 import { findingText } from '../core/view/findingText';
-import type { CaptureView, EditorCommand, FindingRow } from '../protocol';
+import type { EditorCommand } from '../protocol';
 import { CaptureEditorProvider } from './captureEditor';
 import { chooseDemo, demoUri } from './demos';
 import type { CaptureEditors } from './captureEditors';
 import type { EditorSession } from './editorSession';
 import { type FlowsNode, REVEAL_COMMAND } from './flowsTree';
+import { undoNoteChange } from './noteRequests';
+import { chosenFinding, compareWith, copyFindingMarkdown, createReport, pinFindingCommand } from './reportCommands';
 
 /** Palette command id → the command its webview runs. */
 const EDITOR_COMMANDS: readonly [string, EditorCommand][] = [
@@ -19,6 +21,7 @@ const EDITOR_COMMANDS: readonly [string, EditorCommand][] = [
   ['tcpFlowLens.nextFinding', 'nextFinding'],
   ['tcpFlowLens.previousFinding', 'previousFinding'],
   ['tcpFlowLens.resetZoom', 'resetZoom'],
+  ['tcpFlowLens.addNote', 'addNote'],
 ];
 
 export function registerCommands(context: vscode.ExtensionContext, editors: CaptureEditors): void {
@@ -28,6 +31,11 @@ export function registerCommands(context: vscode.ExtensionContext, editors: Capt
     vscode.commands.registerCommand('tcpFlowLens.openDemo', (id?: unknown) => openDemo(context.extensionUri, id)),
     ...EDITOR_COMMANDS.map(([id, command]) => vscode.commands.registerCommand(id, () => activeEditor(editors)?.command(command))),
     vscode.commands.registerCommand('tcpFlowLens.copyFinding', (node?: FlowsNode) => copyFinding(editors, node)),
+    vscode.commands.registerCommand('tcpFlowLens.undoNoteChange', () => withEditor(editors, (s) => undoNoteChange(s.document))),
+    vscode.commands.registerCommand('tcpFlowLens.pinFinding', (node?: FlowsNode) => withEditor(editors, (s) => pinFindingCommand(s, node?.kind === 'finding' ? node.finding : undefined))),
+    vscode.commands.registerCommand('tcpFlowLens.copyFindingMarkdown', (node?: FlowsNode) => withEditor(editors, (s) => copyFindingMarkdown(s, node?.kind === 'finding' ? node.finding : undefined))),
+    vscode.commands.registerCommand('tcpFlowLens.createReport', (out?: vscode.Uri) => withEditor(editors, (s) => createReport(context.extensionUri, s, out))),
+    vscode.commands.registerCommand('tcpFlowLens.compareWith', (other?: vscode.Uri) => withEditor(editors, (s) => compareWith(context.extensionUri, s, other))),
     vscode.commands.registerCommand(REVEAL_COMMAND, (flowId: number, findingId?: number) => activeEditor(editors)?.reveal(flowId, findingId)),
   );
 }
@@ -76,6 +84,12 @@ async function openWithLens(uri: vscode.Uri, viewType = CaptureEditorProvider.vi
   await vscode.commands.executeCommand('vscode.openWith', uri, viewType);
 }
 
+/** Runs `action` on the active capture editor (arguments let tests and menus name a folder, file or finding). */
+async function withEditor(editors: CaptureEditors, action: (session: EditorSession) => Promise<void>): Promise<void> {
+  const session = activeEditor(editors);
+  if (session) await action(session);
+}
+
 function activeEditor(editors: CaptureEditors): EditorSession | undefined {
   const session = editors.active;
   if (!session) void vscode.window.showInformationMessage('Open a capture with TCP Flow Lens first.');
@@ -110,11 +124,4 @@ async function copyFinding(editors: CaptureEditors, node?: FlowsNode): Promise<v
   }
   session.command('copyFinding');
   vscode.window.setStatusBarMessage(`Copied finding ${finding.id + 1} (${finding.kind.replaceAll('_', ' ')})`, 3000);
-}
-
-function chosenFinding(view: CaptureView, session: EditorSession): FindingRow | undefined {
-  const { flowId, findingId } = session.selection;
-  return (
-    view.findings.find((f) => f.id === findingId) ?? view.findings.find((f) => f.flowId === flowId) ?? (flowId === null ? view.findings[0] : undefined)
-  );
 }

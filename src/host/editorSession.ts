@@ -6,13 +6,17 @@
  * gets the current state again.
  */
 import * as vscode from 'vscode';
-import { type EditorCommand, type FromWebviewMessage, MessageType, type PacketDetails, type SeriesResult, type ToWebviewMessage, type WebviewRequest } from '../protocol';
+import { type Direction, type EditorCommand, type FromWebviewMessage, MessageType, type PacketDetails, type SeriesResult, type ToWebviewMessage, type WebviewRequest } from '../protocol';
 import type { CaptureDocument, DocumentState } from './captureDocument';
+import { handleNoteRequest } from './noteRequests';
 
 /** What the user has selected in this editor, as its webview last reported it. */
 export interface EditorSelection {
   flowId: number | null;
   findingId: number | null;
+  direction?: Direction;
+  /** The visible time window of the timelines. */
+  view?: { t0: number; t1: number } | null;
 }
 
 export class EditorSession implements vscode.Disposable {
@@ -38,6 +42,7 @@ export class EditorSession implements vscode.Disposable {
         if (this.ready) this.postState(state);
         if (state.kind !== 'loading' || state.capture) this.changeEmitter.fire();
       }),
+      document.notes.onDidChange(() => this.postNotes()),
       panel.onDidDispose(() => this.dispose()),
     );
   }
@@ -76,7 +81,7 @@ export class EditorSession implements vscode.Disposable {
         this.postState(this.document.state);
         return;
       case MessageType.ViewChanged:
-        this.current = { flowId: msg.selectedFlowId, findingId: msg.selectedFindingId };
+        this.current = { flowId: msg.selectedFlowId, findingId: msg.selectedFindingId, direction: msg.direction, view: msg.view };
         this.changeEmitter.fire();
         return;
       default:
@@ -108,6 +113,13 @@ export class EditorSession implements vscode.Disposable {
         return this.document.series(request.query);
       case MessageType.PacketDetails:
         return this.document.packetDetails(request.flowId, request.frame);
+      case MessageType.AddNote:
+      case MessageType.EditNote:
+      case MessageType.DeleteNote:
+      case MessageType.UndoNote:
+      case MessageType.PinFinding:
+        await handleNoteRequest(this.document, request);
+        return undefined;
       default:
         throw new Error(`unknown request ${(request as { type: string }).type}`);
     }
@@ -121,12 +133,21 @@ export class EditorSession implements vscode.Disposable {
         break;
       case 'ready':
         this.post({ type: MessageType.Summary, capture: state.view });
+        this.postNotes();
         this.flushReveal();
         break;
       case 'failed':
         this.post({ type: MessageType.Failed, fileName, failure: state.failure });
         break;
     }
+  }
+
+  /** The notes, once the webview has the summary whose flows they are placed on. */
+  private postNotes(): void {
+    const state = this.document.state;
+    if (!this.ready || state.kind !== 'ready') return;
+    const notes = this.document.notes;
+    this.post({ type: MessageType.Notes, notes: notes.rows(state.view), problem: notes.problem });
   }
 
   /** A reveal goes out once the webview is ready and has the summary (the flows and findings it names). */

@@ -11,6 +11,7 @@ import { fileErrorMessage } from '../core/capture/file';
 import { CaptureError } from '../core/capture/types';
 import type { Flow } from '../core/flows/flow';
 import { loadModel } from '../core/load';
+import { commentRows } from '../core/report/noteRows';
 import { SourceError } from '../core/trace/source';
 import { partialView, toCaptureView } from '../core/view/captureView';
 import { packetDetails } from '../core/view/packet';
@@ -42,7 +43,7 @@ async function parse(job: ParseJob): Promise<void> {
         post({ type: 'progress', bytesRead, fileSize, capture: partialView(job.path, job.fileName, ingest) });
       },
     });
-    const view = toCaptureView(loaded.summary, job.fileName);
+    const view = { ...toCaptureView(loaded.summary, job.fileName), comments: commentRows(loaded.ingest) };
     model = { flows: loaded.ingest.flows.flows, analyses: loaded.analyses };
     post({ type: 'done', view });
   } catch (err) {

@@ -18,6 +18,7 @@ export function updateLegends(lanes: Lane[], data: SeriesResult | undefined): vo
         ['sw-oow', 'out of window'],
         ['sw-stall', 'stall (window < 1 segment)'],
         ['sw-owed', 'update owed'],
+        ['sw-note', 'note'],
       ]);
       setNote(lane, '');
     } else if (lane.id === 'window') {

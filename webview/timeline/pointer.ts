@@ -28,6 +28,8 @@ export interface PointerTarget {
   /** Draw the hover ring and crosshair at `hit` and `x` (null: none). */
   hover(hit: Hit | null, x: number | null): void;
   hoveredFrame(): number | null;
+  /** The right-click menu at a time and a pointer position (with the packet under the pointer); false when there is none to show. */
+  contextMenu(at: { time: number; clientX: number; clientY: number }): boolean;
   selectPacket(hit: Hit | null): void;
   zoomTo(t0: number, t1: number): void;
   packetDetails(frame: number): Promise<PacketDetails>;
@@ -79,6 +81,13 @@ export function attachPointer(tl: PointerTarget): void {
       }, DETAILS_DELAY_MS);
     }
   }
+
+  /** Right-click: the host's menu (add a note here, to the packet, to the visible range). */
+  el.addEventListener('contextmenu', (e) => {
+    const p = local(e);
+    const x = Math.min(Math.max(p.x, GUTTER), GUTTER + tl.plotWidth());
+    if (tl.contextMenu({ time: tl.x().invert(x), clientX: e.clientX, clientY: e.clientY })) e.preventDefault();
+  });
 
   function leave(): void {
     tl.hover(null, null);

@@ -1,13 +1,14 @@
 /**
  * One frame of the timelines: for each open lane, its value scale fitted to what is visible, grid,
- * stall shading, the lane's data, owed lines (and in the top lane the owed markers), the selected and
- * hovered packet; then the axes.
+ * stall shading, the lane's data, owed lines (and in the top lane the owed markers), notes, the selected and
+ * hovered packet; then the axes. The editor and the bug report's image (webview/export) both draw with it.
  */
-import type { SeriesResult, StallRow } from '../../src/protocol';
+import type { NoteRow, SeriesResult, StallRow } from '../../src/protocol';
 import type { Theme } from '../theme';
 import { drawOwedLines, drawOwedMarkers, drawStallShading, MARKER_STRIP } from './highlights';
 import type { Hit } from './hit';
 import { drawGrid, drawTimeAxis, drawValueAxis, GUTTER, type Lane, type LaneId, laneContext } from './laneDom';
+import { drawNotes } from './notes';
 import { drawRecvQLane, isMeasured, recvQExtent } from './recvqLane';
 import { type Scale, valueScale } from './scales';
 import { drawSequenceLane, sequenceExtent } from './sequenceLane';
@@ -23,6 +24,9 @@ export interface Frame {
   selected: Hit | null;
   hovered: Hit | null;
   hoverX: number | null;
+  /** Notes of the flow (all directions), and the one selected in the Notes list. */
+  notes?: readonly NoteRow[];
+  selectedNoteId?: string | null;
 }
 
 const AXIS_LABELS: Record<LaneId, string> = { sequence: 'relative seq', window: 'bytes', recvq: 'bytes' };
@@ -46,6 +50,7 @@ export function renderFrame(f: Frame): Map<LaneId, Scale> {
     }
     drawOwedLines(ctx, lane, f.x, f.stalls, f.theme, top ? MARKER_STRIP : 0);
     if (top) drawOwedMarkers(ctx, lane, f.x, f.stalls, f.theme);
+    drawNotes(ctx, lane, f.x, f.notes ?? [], f.theme, f.selectedNoteId ?? null);
     drawPacketRings(ctx, lane, f, y);
     drawValueAxis(lane, y, lane.id === 'recvq' && f.data ? (isMeasured(f.data) ? 'bytes' : 'bytes (inferred)') : AXIS_LABELS[lane.id]);
   });

@@ -4,7 +4,7 @@
  * requestAnimationFrame, and the host is asked for series again (debounced) when the view changes.
  */
 import { type ZoomTransform, zoomIdentity } from 'd3';
-import type { Direction, FlowRow, PacketDetails, SeriesQuery, SeriesResult, StallRow } from '../../src/protocol';
+import type { Direction, FlowRow, NoteRow, PacketDetails, SeriesQuery, SeriesResult, StallRow } from '../../src/protocol';
 import { h, s } from '../dom';
 import type { Theme } from '../theme';
 import { stallsFor } from './highlights';
@@ -24,6 +24,8 @@ export interface TimelineHost {
   onViewChange(view: { t0: number; t1: number }): void;
   onCollapse(collapsed: LaneId[]): void;
   onPacketSelect(flowId: number, frame: number | null): void;
+  /** Right-click in a lane: the time under the pointer and the packet there, if any; (x, y) in the timeline's coordinates. */
+  onContextMenu?(at: { time: number; hit: Hit | null; x: number; y: number }): void;
 }
 
 export class Timeline {
@@ -49,9 +51,12 @@ export class Timeline {
   private selectedFrame: number | null = null;
   private frame = 0;
   private allStalls: StallRow[] = [];
+  /** The selected flow's notes, and the one chosen in the Notes list. */
+  notes: NoteRow[] = [];
+  selectedNoteId: string | null = null;
 
   constructor(
-    private readonly host: TimelineHost,
+    readonly host: TimelineHost,
     public theme: Theme,
     collapsed: LaneId[],
   ) {
@@ -59,7 +64,7 @@ export class Timeline {
     for (const lane of this.lanes) setCollapsed(lane, collapsed.includes(lane.id));
     this.tooltip = new Tooltip(() => this.theme);
     this.lanesElement = h('div', { class: 'lanes', tabindex: '0', role: 'group', 'aria-roledescription': 'timeline', 'aria-describedby': 'timeline-keys' }, ...this.lanes.map((l) => l.element));
-    const keys = h('p', { class: 'visually-hidden', id: 'timeline-keys' }, 'Keys: plus and minus zoom, left and right arrows pan, 0 resets the zoom, d switches direction, n and p go to the next and previous finding. Shift-drag zooms to a range.');
+    const keys = h('p', { class: 'visually-hidden', id: 'timeline-keys' }, 'Keys: plus and minus zoom, left and right arrows pan, 0 resets the zoom, d switches direction, n and p go to the next and previous finding, m adds a note. Shift-drag zooms to a range; right-click adds a note.');
     this.element = h('section', { class: 'timeline', 'aria-label': 'Timelines' }, this.lanesElement, this.timeAxis, this.status, this.tooltip.element, keys);
     this.cache = new SeriesCache(
       (q) => this.host.series(q),
@@ -81,6 +86,12 @@ export class Timeline {
         this.schedule();
       },
       hoveredFrame: () => this.hovered?.frame ?? null,
+      contextMenu: ({ time, clientX, clientY }) => {
+        if (!this.flow || !this.host.onContextMenu) return false;
+        const box = this.element.getBoundingClientRect();
+        this.host.onContextMenu({ time, hit: this.hovered, x: clientX - box.left, y: clientY - box.top });
+        return true;
+      },
       selectPacket: (hit) => this.selectPacket(hit),
       zoomTo: (t0, t1) => this.zoomTo(t0, t1),
       packetDetails: (frame) => this.packetDetails(frame),
@@ -89,6 +100,11 @@ export class Timeline {
     const resize = new ResizeObserver(() => this.layout());
     resize.observe(this.lanesElement);
     for (const lane of this.lanes) resize.observe(lane.body);
+  }
+
+  /** Where a note added now belongs: the selected packet, else the one under the pointer, else the instant under it. */
+  noteTarget(): { packet: Hit | null; hoverX: number | null } {
+    return { packet: this.selected ?? this.hovered, hoverX: this.hoverX };
   }
 
   /** Shows a flow (or none), restoring a persisted view window when given. */
@@ -119,6 +135,13 @@ export class Timeline {
     if (!this.flow || direction === this.direction) return;
     const view = this.view();
     this.setFlow(this.flow, this.allStalls, direction, view ?? undefined);
+  }
+
+  /** The notes to draw (the selected flow's), and the one to highlight. */
+  setNotes(notes: NoteRow[], selectedId: string | null = this.selectedNoteId): void {
+    this.notes = notes;
+    this.selectedNoteId = selectedId;
+    this.schedule();
   }
 
   setTheme(theme: Theme): void {
@@ -200,7 +223,7 @@ export class Timeline {
     this.data = this.cache.best({ flowId: this.flow.id, direction: this.direction, t0, t1, pixelWidth: this.pixelWidth() }) ?? this.data;
     if (this.data && (this.data.query.flowId !== this.flow.id || this.data.query.direction !== this.direction)) this.data = undefined;
     if (this.selectedFrame !== null && this.data) this.selected = findFrame(this.data, this.selectedFrame) ?? this.selected;
-    this.scales = renderFrame({ lanes: this.lanes, timeAxis: this.timeAxis, x, data: this.data, stalls: this.stalls, theme: this.theme, selected: this.selected, hovered: this.hovered, hoverX: this.hoverX });
+    this.scales = renderFrame({ lanes: this.lanes, timeAxis: this.timeAxis, x, data: this.data, stalls: this.stalls, theme: this.theme, selected: this.selected, hovered: this.hovered, hoverX: this.hoverX, notes: this.notes, selectedNoteId: this.selectedNoteId });
     updateLegends(this.lanes, this.data);
     this.lanesElement.dataset.t0 = String(t0);
     this.lanesElement.dataset.t1 = String(t1);

@@ -1,0 +1,80 @@
+/** What every command shares: reading a capture and its analysis, exit statuses and their messages. */
+import { readFile } from 'node:fs/promises';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { analyzeFlows, type FlowAnalysis } from '../core/analysis/analyze';
+import { fileErrorMessage, readCaptureFile } from '../core/capture/file';
+import type { CaptureReader } from '../core/capture/reader';
+import { CaptureError } from '../core/capture/types';
+import type { Flow } from '../core/flows/flow';
+import { CaptureIngest } from '../core/ingest';
+import { parseSsSamples, type SsParseResult } from '../core/trace/ss';
+import { version } from '../../package.json';
+
+export const TOOL = `TCP Flow Lens ${version}`;
+export { version };
+
+/** A usage error (exit 1): bad options or arguments. */
+export class UsageError extends Error {}
+/** An input that cannot be read (exit 2): not a capture, no such file, a damaged notes file. */
+export class InputError extends Error {}
+
+/** node:util's parseArgs for one command; its errors become usage errors. */
+export function parseCommand<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, options: { ...options, help: { type: 'boolean', short: 'h' } } as O & { help: { type: 'boolean'; short: 'h' } } });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+export interface LoadedCapture {
+  path: string;
+  reader: CaptureReader;
+  ingest: CaptureIngest;
+  analyses: FlowAnalysis[];
+  samples: SsParseResult | undefined;
+}
+
+/** Reads and analyses a capture (with `ss` samples when given); InputError when it cannot be read. */
+export async function loadCapture(path: string, ssPath?: string): Promise<LoadedCapture> {
+  const ingest = new CaptureIngest();
+  let reader: CaptureReader;
+  try {
+    reader = await readCaptureFile(path, ingest);
+  } catch (err) {
+    throw new InputError(`${path}: ${err instanceof CaptureError ? err.message : fileErrorMessage(err)}`);
+  }
+  let samples: SsParseResult | undefined;
+  if (ssPath) {
+    try {
+      samples = parseSsSamples(await readFile(ssPath, 'utf8'));
+    } catch (err) {
+      throw new InputError(`${ssPath}: ${fileErrorMessage(err)}`);
+    }
+  }
+  const origin = ingest.flows.timeOrigin;
+  const analyses = analyzeFlows(ingest.flows.flows, { samples: samples?.samples, captureEpoch: origin.sec + origin.nsec / 1e9 });
+  return { path, reader, ingest, analyses, samples };
+}
+
+/** Flow `id` of a capture, or a usage error listing the flows there are. */
+export function flowById(c: LoadedCapture, id: string | undefined): Flow {
+  const flows = c.ingest.flows.flows;
+  const n = Number(id);
+  if (id === undefined || !Number.isInteger(n) || n < 0) throw new UsageError(`--flow needs a flow id (a number, as \`analyze\` prints it)`);
+  if (!flows[n]) throw new UsageError(`${c.path} has no flow ${n} (${flows.length === 0 ? 'it has no TCP flows' : `flows 0–${flows.length - 1}`})`);
+  return flows[n];
+}
+
+/** A number option (seconds), or a usage error. */
+export function seconds(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const t = Number(value);
+  if (value.trim() === '' || !Number.isFinite(t)) throw new UsageError(`--${name} needs a time in seconds since the capture's first packet, not ${JSON.stringify(value)}`);
+  return t;
+}
+
+/** Writes to stdout and resolves once it is flushed. */
+export function print(text: string): Promise<void> {
+  return new Promise((resolve) => process.stdout.write(text, () => resolve()));
+}

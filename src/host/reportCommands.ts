@@ -1,0 +1,104 @@
+/**
+ * The bug-report commands of the active capture editor: Pin Finding, Copy Finding as Markdown,
+ * Create Bug Report… and Compare With…. The report and the comparison run the extension's own CLI
+ * (dist/cli.js) in a child process, so the editor writes exactly what `tcp-flow-lens report` writes.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { findingMarkdown } from '../core/view/findingText';
+import type { CaptureView, FindingRow } from '../protocol';
+import type { EditorSession } from './editorSession';
+import { pinFinding } from './noteRequests';
+
+/** The capture's view, or a message saying why there is none yet. */
+function readyView(session: EditorSession): CaptureView | undefined {
+  const state = session.document.state;
+  if (state.kind === 'ready') return state.view;
+  void vscode.window.showInformationMessage('The capture is still being read.');
+  return undefined;
+}
+
+export function chosenFinding(view: CaptureView, session: EditorSession): FindingRow | undefined {
+  const { flowId, findingId } = session.selection;
+  return view.findings.find((f) => f.id === findingId) ?? view.findings.find((f) => f.flowId === flowId) ?? (flowId === null ? view.findings[0] : undefined);
+}
+
+export async function pinFindingCommand(session: EditorSession, given?: FindingRow): Promise<void> {
+  const view = readyView(session);
+  const finding = given ?? (view && chosenFinding(view, session));
+  if (!view) return;
+  if (!finding) return void vscode.window.showInformationMessage('Select a finding to pin it as a note.');
+  try {
+    await pinFinding(session.document, finding);
+    vscode.window.setStatusBarMessage(`Pinned finding ${finding.id + 1} (${finding.kind.replaceAll('_', ' ')}) as a note`, 3000);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Could not pin the finding: ${(err as Error).message ?? err}`);
+  }
+}
+
+export async function copyFindingMarkdown(session: EditorSession, given?: FindingRow): Promise<void> {
+  const view = readyView(session);
+  if (!view) return;
+  const finding = given ?? chosenFinding(view, session);
+  if (!finding) return void vscode.window.showInformationMessage('There is no finding to copy.');
+  try {
+    await vscode.env.clipboard.writeText(findingMarkdown(view, finding));
+    vscode.window.setStatusBarMessage(`Copied finding ${finding.id + 1} as Markdown`, 3000);
+  } catch (err) {
+    void vscode.window.showWarningMessage(`Could not copy the finding: ${(err as Error).message ?? err}`);
+  }
+}
+
+/** Runs dist/cli.js with the extension host's own runtime (Electron as node, or node in code-server). */
+export function runCli(extensionUri: vscode.Uri, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const cli = vscode.Uri.joinPath(extensionUri, 'dist', 'cli.js').fsPath;
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 3) : 0, stdout, stderr: stderr || (err?.message ?? '') });
+    });
+  });
+}
+
+/** "Create Bug Report…": the selected flow over the visible time window, into a folder the user picks; opens report.md. */
+export async function createReport(extensionUri: vscode.Uri, session: EditorSession, outFolder?: vscode.Uri): Promise<void> {
+  const view = readyView(session);
+  if (!view) return;
+  const flowId = session.selection.flowId ?? view.flows[0]?.id;
+  if (flowId === undefined) return void vscode.window.showInformationMessage('This capture has no TCP flow to report.');
+  const out = outFolder ?? (await vscode.window.showOpenDialog({ title: 'Create Bug Report: choose a folder for report.md, the images and flow.pcapng', openLabel: 'Write Report Here', canSelectFolders: true, canSelectFiles: false, canSelectMany: false }))?.[0];
+  if (!out) return;
+  const range = session.selection.view;
+  const args = ['report', session.document.uri.fsPath, '--flow', String(flowId), '--out', out.fsPath, ...(range ? ['--from', String(range.t0), '--to', String(range.t1)] : []), ...(session.selection.direction ? ['--direction', session.selection.direction] : [])];
+  const run = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Writing the bug report…' }, () => runCli(extensionUri, args));
+  if (run.code !== 0) return void vscode.window.showErrorMessage(`The bug report failed: ${run.stderr.trim()}`);
+  if (run.stderr.trim()) void vscode.window.showWarningMessage(run.stderr.trim());
+  await openReport(vscode.Uri.joinPath(out, 'report.md'));
+}
+
+/**
+ * "Compare With…": this capture before, another after. Runs `report --compare` for the selected flow
+ * into a temporary folder and opens its report.md: the before/after table of the matching flows and
+ * the two Sequence lanes overlaid from each flow's start (compare.png), beside the flow's own report.
+ */
+export async function compareWith(extensionUri: vscode.Uri, session: EditorSession, other?: vscode.Uri): Promise<void> {
+  const view = readyView(session);
+  if (!view) return;
+  const flowId = session.selection.flowId ?? view.flows[0]?.id;
+  if (flowId === undefined) return void vscode.window.showInformationMessage('This capture has no TCP flow to compare.');
+  const picked = other ?? (await vscode.window.showOpenDialog({ title: 'Compare With: the capture after the change', openLabel: 'Compare', canSelectMany: false, filters: { 'Packet captures': ['pcap', 'pcapng', 'cap'], 'All files': ['*'] } }))?.[0];
+  if (!picked) return;
+  const out = await mkdtemp(join(tmpdir(), 'tcp-flow-lens-compare-'));
+  const args = ['report', session.document.uri.fsPath, '--flow', String(flowId), '--out', out, '--compare', picked.fsPath];
+  const run = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Comparing the captures…' }, () => runCli(extensionUri, args));
+  if (run.code !== 0) return void vscode.window.showErrorMessage(`The comparison failed: ${run.stderr.trim()}`);
+  if (run.stderr.trim()) void vscode.window.showWarningMessage(run.stderr.trim());
+  await openReport(vscode.Uri.file(join(out, 'report.md')));
+}
+
+/** The Markdown preview of a report (its images show), else the file itself. */
+async function openReport(uri: vscode.Uri): Promise<void> {
+  await vscode.commands.executeCommand('markdown.showPreview', uri).then(undefined, () => vscode.window.showTextDocument(uri));
+}
