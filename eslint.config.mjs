@@ -1,5 +1,6 @@
 // Lint: typescript-eslint's recommended rules plus the boundaries of docs/architecture.md, enforced here rather than by good intentions:
-// src/core is pure TypeScript (no `vscode`, no DOM), the parse worker never imports `vscode`, and webview/ never imports `vscode`.
+// src/core is pure TypeScript (no `vscode`, no DOM), the parse worker never imports `vscode`, webview/ imports nothing of src/ but
+// the protocol, and the protocol imports nothing outside itself.
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
@@ -40,7 +41,15 @@ export default tseslint.config(
     files: ['webview/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': ['error', { paths: [noVscode], patterns: [{ group: ['**/src/host/**', '**/src/core/**'], message: 'The webview shares only src/protocol.ts with the host.' }] }],
+      // Anything under src/ but the protocol's index: not the core, the host or the CLI, nor a protocol file past its index.
+      'no-restricted-imports': ['error', { paths: [noVscode], patterns: [{ group: ['**/src/**', '!**/src/protocol'], message: 'The webview shares only src/protocol (its index) with the host.' }] }],
+    },
+  },
+  {
+    // The protocol is shared by both sides, so it stands alone: its files import only each other.
+    files: ['src/protocol/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [noVscode], patterns: [{ group: ['../*', '!./*'], message: 'src/protocol imports nothing from outside its folder.' }] }],
     },
   },
   {

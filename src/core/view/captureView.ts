@@ -1,4 +1,4 @@
-/** Turns the core's capture summary into the plain view data the webview shows (see src/protocol.ts). */
+/** Turns the core's capture summary into the plain view data the webview shows (see src/protocol/rows.ts). */
 import type { Flow } from '../flows/flow';
 import type { CaptureIngest } from '../ingest';
 import { flowBasics, type CaptureSummary, type FindingSummary, type FlowSummary } from '../summary';

@@ -11,7 +11,7 @@ export const WSCALE = 7;
 
 /** Flag bits as src/core/analysis/flags.ts defines them. */
 export const F = { ZERO_WINDOW: 1 << 0, WINDOW_UPDATE: 1 << 3, WINDOW_FULL: 1 << 4, KEEP_ALIVE: 1 << 5, RETRANSMISSION: 1 << 8, PERSIST_PROBE: 1 << 14 };
-/** MarkerKind values of src/protocol.ts. */
+/** MarkerKind values of src/protocol/marks.ts. */
 export const M = { Retransmission: 1, OutOfWindow: 2, PersistProbe: 3, ZeroWindow: 4, WindowFull: 5, WindowUpdate: 9 };
 
 export interface Pkt {
