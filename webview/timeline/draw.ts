@@ -1,6 +1,7 @@
 /** Canvas primitives the lanes share: step lines, glyphs, marker shapes. */
 import { MarkerKind } from '../../src/protocol';
 import type { Theme } from '../theme';
+import { GUTTER, type Lane } from './laneDom';
 import type { Scale } from './scales';
 
 /**
@@ -121,4 +122,12 @@ export function drawGlyph(ctx: CanvasRenderingContext2D, shape: string, px: numb
   }
   if (fill) ctx.fill();
   else ctx.stroke();
+}
+
+/** Saves the context and clips it to the lane's plot area, right of the gutter: the caller draws, then restores. */
+export function clipToPlot(ctx: CanvasRenderingContext2D, lane: Lane): void {
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(GUTTER, 0, lane.width, lane.height);
+  ctx.clip();
 }

@@ -6,6 +6,7 @@
 import type { StallRow } from '../../src/protocol';
 import { formatDuration } from '../format';
 import type { Theme } from '../theme';
+import { clipToPlot } from './draw';
 import { GUTTER, type Lane } from './laneDom';
 import type { Scale } from './scales';
 
@@ -16,10 +17,7 @@ export const TRIANGLE = 11;
 
 /** Stall shading: a translucent band per episode over the lane's full height (outlined in high contrast). */
 export function drawStallShading(ctx: CanvasRenderingContext2D, lane: Lane, x: Scale, stalls: StallRow[], theme: Theme): void {
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(GUTTER, 0, lane.width, lane.height);
-  ctx.clip();
+  clipToPlot(ctx, lane);
   for (const st of stalls) {
     const x0 = x(st.start);
     const x1 = Math.max(x(st.end), x0 + 1);
@@ -61,10 +59,7 @@ export function drawOwedLines(ctx: CanvasRenderingContext2D, lane: Lane, x: Scal
  * bracket spanning to the reopening (the stall's end), labelled with the lag.
  */
 export function drawOwedMarkers(ctx: CanvasRenderingContext2D, lane: Lane, x: Scale, stalls: StallRow[], theme: Theme): void {
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(GUTTER, 0, lane.width, lane.height);
-  ctx.clip();
+  clipToPlot(ctx, lane);
   const font = `600 ${Math.round(theme.fontSize * 0.85)}px ${theme.fontFamily}`;
   ctx.font = font;
   ctx.textBaseline = 'middle';

@@ -5,6 +5,7 @@
  */
 import type { NoteRow } from '../../src/protocol';
 import type { Theme } from '../theme';
+import { clipToPlot } from './draw';
 import { GUTTER, type Lane } from './laneDom';
 import type { Scale } from './scales';
 
@@ -13,10 +14,7 @@ export const NOTE_BADGE = 14;
 
 export function drawNotes(ctx: CanvasRenderingContext2D, lane: Lane, x: Scale, notes: readonly NoteRow[], theme: Theme, selectedId: string | null = null): void {
   if (notes.length === 0) return;
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(GUTTER, 0, lane.width, lane.height);
-  ctx.clip();
+  clipToPlot(ctx, lane);
   for (const note of notes) {
     const x0 = x(note.time);
     const x1 = note.end !== undefined ? Math.max(x(note.end), x0 + 1) : x0;

@@ -4,7 +4,7 @@
  */
 import type { SeriesResult } from '../../src/protocol';
 import type { Theme } from '../theme';
-import { stepAreaPath, strokeStep } from './draw';
+import { clipToPlot, stepAreaPath, strokeStep } from './draw';
 import { GUTTER, type Lane } from './laneDom';
 import { maxIn, type Scale, visibleRange } from './scales';
 
@@ -25,10 +25,7 @@ export function drawRecvQLane(ctx: CanvasRenderingContext2D, lane: Lane, x: Scal
   if (to <= from) return;
   const tEnd = Math.min(data.extent.t1, t1);
   const measured = isMeasured(data);
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(GUTTER, 0, lane.width, lane.height);
-  ctx.clip();
+  clipToPlot(ctx, lane);
   // Area under the queue: solid tint when measured, diagonal hatching when inferred.
   stepAreaPath(ctx, q.time, q.bytes, from, to, x, y, tEnd);
   ctx.save();

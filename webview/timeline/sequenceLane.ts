@@ -6,8 +6,8 @@
  */
 import { AnalysisFlag, MarkerKind, type SeriesResult } from '../../src/protocol';
 import type { Theme } from '../theme';
-import { drawGlyph, markerStyle, strokeStep } from './draw';
-import { GUTTER, type Lane } from './laneDom';
+import { clipToPlot, drawGlyph, markerStyle, strokeStep } from './draw';
+import type { Lane } from './laneDom';
 import { type Scale, stepAt, visibleRange } from './scales';
 
 const RETRANSMITTED = AnalysisFlag.RETRANSMISSION | AnalysisFlag.FAST_RETRANSMISSION | AnalysisFlag.SPURIOUS_RETRANSMISSION;
@@ -37,10 +37,7 @@ export function sequenceExtent(data: SeriesResult, t0: number, t1: number): [num
 
 export function drawSequenceLane(ctx: CanvasRenderingContext2D, lane: Lane, x: Scale, y: Scale, data: SeriesResult, theme: Theme): void {
   const [t0, t1] = x.domain();
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(GUTTER, 0, lane.width, lane.height);
-  ctx.clip();
+  clipToPlot(ctx, lane);
   const tEnd = Math.min(data.extent.t1, t1);
   const acks = data.acks;
   const [a0, a1] = visibleRange(acks.time, t0, t1);

@@ -5,7 +5,7 @@
  */
 import { MarkerKind, type SeriesResult } from '../../src/protocol';
 import type { Theme } from '../theme';
-import { drawGlyph, stepAreaPath, strokeStep } from './draw';
+import { clipToPlot, drawGlyph, stepAreaPath, strokeStep } from './draw';
 import { GUTTER, type Lane } from './laneDom';
 import { maxIn, type Scale, visibleRange } from './scales';
 
@@ -19,10 +19,7 @@ export function windowExtent(data: SeriesResult, t0: number, t1: number): number
 export function drawWindowLane(ctx: CanvasRenderingContext2D, lane: Lane, x: Scale, y: Scale, data: SeriesResult, theme: Theme): void {
   const [t0, t1] = x.domain();
   const tEnd = Math.min(data.extent.t1, t1);
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(GUTTER, 0, lane.width, lane.height);
-  ctx.clip();
+  clipToPlot(ctx, lane);
   // Bytes in flight: a soft area under its step line, the data colour.
   const bif = data.bytesInFlight;
   const [b0, b1] = visibleRange(bif.time, t0, t1);

@@ -4,7 +4,7 @@
  * update's lag is measured, not estimated), the segments it dropped, and why it sent the segment
  * that ended each stall.
  */
-import type { Flow } from '../flows/flow';
+import { type Flow, packetIndexOfFrame } from '../flows/flow';
 import type { EngineFlow } from '../trace/engine';
 import type { Finding } from './findings';
 import type { QueueEvidence } from './queueOwed';
@@ -56,22 +56,9 @@ export function engineEvidence(e: StallEpisode, engine: EngineFlow, shift: numbe
   return undefined;
 }
 
-/** Index of the flow's packet with frame `frame` (frames rise through a flow), or -1. */
-function indexOfFrame(flow: Flow, frame: number): number {
-  const f = flow.packets.frame;
-  let lo = 0;
-  let hi = flow.packets.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (f[mid] < frame) lo = mid + 1;
-    else hi = mid;
-  }
-  return flow.packets.length > 0 && f[lo] === frame ? lo : -1;
-}
-
 /** Why the NAT sent the segment that ended the stall (`reply_unacceptable` is the missed update's signature). */
 export function endReason(flow: Flow, e: StallEpisode, engine: EngineFlow): string | null {
-  const i = indexOfFrame(flow, e.endFrame);
+  const i = packetIndexOfFrame(flow, e.endFrame);
   return i >= 0 && flow.packets.dir[i] === engine.natSide ? (engine.reason(i) ?? null) : null;
 }
 
@@ -84,7 +71,7 @@ export function endReason(flow: Flow, e: StallEpisode, engine: EngineFlow): stri
 export function replyToDroppedProbe(flow: Flow, e: StallEpisode, engine: EngineFlow): void {
   if (e.endedBy !== 'window_update' && e.endedBy !== 'ack_with_data') return;
   const p = flow.packets;
-  const end = indexOfFrame(flow, e.endFrame);
+  const end = packetIndexOfFrame(flow, e.endFrame);
   if (end < 0) return;
   let nat = end - 1;
   while (nat >= 0 && p.dir[nat] !== engine.natSide) nat--;

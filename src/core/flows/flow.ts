@@ -74,3 +74,25 @@ export class Flow {
     return formatEndpoint(this.addresses, 16, this.ipVersion, this.portB);
   }
 }
+
+/**
+ * Index of the first packet of `flow` whose frame number is ≥ `frame` (frame numbers rise with the
+ * index); the last packet's when none is, 0 when the flow has none.
+ */
+export function indexOfFrame(flow: Flow, frame: number): number {
+  const f = flow.packets.frame;
+  let lo = 0;
+  let hi = flow.packets.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (f[mid] < frame) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the flow's packet with frame number `frame`, or -1 when it has none. */
+export function packetIndexOfFrame(flow: Flow, frame: number): number {
+  const i = indexOfFrame(flow, frame);
+  return i < flow.packets.length && flow.packets.frame[i] === frame ? i : -1;
+}

@@ -1,7 +1,6 @@
 /** What each side's SYN negotiated, for the report's handshake table. */
 import { TcpOpt } from '../decode/segment';
-import type { Flow } from '../flows/flow';
-import { packetIndexOfFrame } from './noteFlows';
+import { type Flow, packetIndexOfFrame } from '../flows/flow';
 
 export interface SideHandshake {
   endpoint: string;

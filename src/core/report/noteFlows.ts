@@ -1,24 +1,11 @@
 /** Notes meet an analysis: which flow each note belongs to, and the capture's own comments as notes. */
-import type { Flow } from '../flows/flow';
+import { type Flow, packetIndexOfFrame } from '../flows/flow';
 import type { CaptureIngest } from '../ingest';
 import type { Note, NoteFlow, NotesDocument, ShownNote } from './notes';
 
 /** A flow's key in notes: its endpoints as `analyze` prints them. */
 export function noteFlowOf(flow: Flow): NoteFlow {
   return { a: flow.a, b: flow.b };
-}
-
-/** Index of `frame` in the flow's packets, or -1 when the flow has no such packet. */
-export function packetIndexOfFrame(flow: Flow, frame: number): number {
-  const f = flow.packets.frame;
-  let lo = 0;
-  let hi = flow.packets.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (f[mid] < frame) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < flow.packets.length && f[lo] === frame ? lo : -1;
 }
 
 const sameEnds = (flow: Flow, key: NoteFlow) => (flow.a === key.a && flow.b === key.b) || (flow.a === key.b && flow.b === key.a);

@@ -6,9 +6,8 @@
 import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { readCaptureFile } from '../capture/file';
 import type { PacketRecord } from '../capture/types';
-import type { Flow } from '../flows/flow';
+import { type Flow, packetIndexOfFrame } from '../flows/flow';
 import type { ShownNote } from './notes';
-import { packetIndexOfFrame } from './noteFlows';
 import { PcapngWriter } from './pcapngWriter';
 
 export interface TrimResult {

@@ -7,7 +7,7 @@
  * an epoch for uptime 0 is given.
  */
 import { TcpFlag } from '../decode/segment';
-import { LineSplitter, type PushReader } from './lines';
+import { TraceLineReader } from './lines';
 import { parseEndpoint, parseFlagNames } from './tcpText';
 import type { DescribedSegment, TraceIngest } from './traceIngest';
 
@@ -44,35 +44,22 @@ function splitSeconds(value: number | string): [number, number] {
   return [sec, Math.min(999_999_999, Math.round((v - sec) * 1e9))];
 }
 
-export class ConsommeLogReader implements PushReader {
+export class ConsommeLogReader extends TraceLineReader {
   /** `tcp packet` lines read, drop lines read, and lines in uptime seconds (vs wall-clock times). */
   segments = 0;
   drops = 0;
   uptimeLines = 0;
-  private readonly splitter = new LineSplitter((text, n, cut, last) => this.line(text, n, cut, last));
   private readonly epochSec: number;
   private readonly epochNsec: number;
 
   constructor(
-    readonly ingest: TraceIngest,
+    ingest: TraceIngest,
     readonly options: ConsommeOptions = {},
   ) {
+    super(ingest);
     const scale = options.windowScale ?? CONSOMME_DEFAULT_SCALE;
     ingest.scaleAssumed = Number.isInteger(scale) && scale >= 0 && scale <= 14 ? scale : CONSOMME_DEFAULT_SCALE;
     [this.epochSec, this.epochNsec] = splitSeconds(options.uptimeEpoch ?? 0);
-  }
-
-  push(chunk: Uint8Array | string): void {
-    this.splitter.push(chunk);
-  }
-
-  end(): void {
-    this.splitter.end();
-    this.ingest.finish();
-  }
-
-  get lines(): number {
-    return this.splitter.lines;
   }
 
   line(raw: string, n: number, cut = false, unterminated = false): void {

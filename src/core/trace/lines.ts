@@ -3,6 +3,7 @@
  * in a UTF-8 sequence, between \r and \n), so a file read in pieces, a pipe or a socket all give the
  * same lines; live attach (issue 13) feeds it the same way.
  */
+import type { TraceIngest } from './traceIngest';
 
 /** Longer lines are cut (and reported by the reader as malformed) so a file without newlines cannot hold memory. */
 export const MAX_LINE_CHARS = 64 * 1024;
@@ -69,4 +70,30 @@ export class LineSplitter {
     const long = cut || line.length > MAX_LINE_CHARS;
     this.onLine(line.endsWith('\r') ? line.slice(0, -1) : long ? line.slice(0, MAX_LINE_CHARS) : line, this.lineNo, long, unterminated);
   }
+}
+
+/**
+ * A PushReader over lines, filed into a TraceIngest: input goes through a LineSplitter to `line`,
+ * and the end of input finishes the ingest. The trace readers differ only in how they read a line.
+ */
+export abstract class TraceLineReader implements PushReader {
+  private readonly splitter = new LineSplitter((text, n, cut, last) => this.line(text, n, cut, last));
+
+  constructor(readonly ingest: TraceIngest) {}
+
+  push(chunk: Uint8Array | string): void {
+    this.splitter.push(chunk);
+  }
+
+  end(): void {
+    this.splitter.end();
+    this.ingest.finish();
+  }
+
+  get lines(): number {
+    return this.splitter.lines;
+  }
+
+  /** One line, `n` counted from 1 (`cut` and `unterminated` as LineHandler says); public for tests and for sources that deliver whole lines. */
+  abstract line(text: string, n: number, cut?: boolean, unterminated?: boolean): void;
 }

@@ -5,7 +5,7 @@
  * when it is not JSON, or a required field of a known event is missing or has the wrong type.
  */
 import { parseConn, parseFlagNames, type Endpoint } from './tcpText';
-import { LineSplitter, type PushReader } from './lines';
+import { TraceLineReader } from './lines';
 import { TcpFlag } from '../decode/segment';
 import type { TraceIngest } from './traceIngest';
 
@@ -55,31 +55,17 @@ export interface TraceHeader {
   clock: string | null;
 }
 
-export class NatTraceReader implements PushReader {
+export class NatTraceReader extends TraceLineReader {
   readonly header: TraceHeader = { engine: null, engineVersion: null, clock: null };
   /** Events read per kind. */
   readonly events = new Map<string, number>();
-  private readonly splitter = new LineSplitter((text, n, cut, last) => this.line(text, n, cut, last));
   private readonly conns = new Map<string, { guest: Endpoint; remote: Endpoint } | null>();
 
-  constructor(readonly ingest: TraceIngest) {
+  constructor(ingest: TraceIngest) {
+    super(ingest);
     ingest.describesConnections = true;
   }
 
-  push(chunk: Uint8Array | string): void {
-    this.splitter.push(chunk);
-  }
-
-  end(): void {
-    this.splitter.end();
-    this.ingest.finish();
-  }
-
-  get lines(): number {
-    return this.splitter.lines;
-  }
-
-  /** One line; exported for tests and for sources that deliver whole lines. */
   line(text: string, n: number, cut = false, unterminated = false): void {
     const problems = this.ingest.problems;
     if (cut) return problems.bad(n, 'line longer than 64 KiB');

@@ -1,10 +1,10 @@
 /** `window_closed_empty_queue`: a window closed although the queue held little data. */
-import type { Flow } from '../../flows/flow';
+import { type Flow, indexOfFrame } from '../../flows/flow';
 import { offeredBefore, queueAtClosure } from '../closureQueue';
 import type { RecvQSeries } from '../recvq';
 import { describeSegmentSize } from '../segmentSize';
 import type { StallEpisode } from '../stalls';
-import { indexOfFrame, side } from './common';
+import { side } from './common';
 import type { Finding } from './index';
 
 /** A run of segments this small (mean payload below 1/8 of the effective segment size) fills buffers with per-segment overhead. */

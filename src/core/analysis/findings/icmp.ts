@@ -1,6 +1,6 @@
 /** `icmp_error`: ICMP and ICMPv6 errors quoting one of the flow's segments, and what pmtuBlackHole.ts needs of them. */
-import type { Flow, IcmpErrorRecord } from '../../flows/flow';
-import { indexOfFrame, side } from './common';
+import { type Flow, type IcmpErrorRecord, indexOfFrame } from '../../flows/flow';
+import { side } from './common';
 import type { Finding } from './index';
 
 /** RFC 792 / RFC 4443 names of the errors that quote a datagram, by version:type, and of their codes. */

@@ -1,9 +1,9 @@
 /** `pmtu_black_hole`: large segments retransmitted again and again (RFC 2923 §2.1). */
 import { TcpFlag } from '../../decode/segment';
-import type { Flow } from '../../flows/flow';
+import { type Flow, indexOfFrame } from '../../flows/flow';
 import type { AnalysisColumns } from '../columns';
 import { Flag } from '../flags';
-import { indexOfFrame, side } from './common';
+import { side } from './common';
 import { fittingPayload, quotedSegment } from './icmp';
 import type { Finding } from './index';
 
