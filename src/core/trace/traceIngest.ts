@@ -121,6 +121,11 @@ export class TraceIngest {
     this.conn(key).engine?.reopened.push(this.relative(sec, nsec));
   }
 
+  /** The engine decided to advertise a window below its threshold (`win closed`). */
+  closedAt(key: string, sec: number, nsec: number): void {
+    this.conn(key).engine?.closed.push(this.relative(sec, nsec));
+  }
+
   /** The engine emits `win` events for this connection: they alone say when the window could reopen. */
   winEvents(key: string): void {
     const engine = this.conn(key).engine;
