@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeFlows } from '../../src/core/analysis/analyze';
 import { Flag } from '../../src/core/analysis/flags';
+import { describeSegmentSize } from '../../src/core/analysis/segmentSize';
 import { TcpFlag } from '../../src/core/decode/segment';
 import { NatTraceReader } from '../../src/core/trace/natTrace';
 import { sniffKind, SourceError } from '../../src/core/trace/source';
@@ -130,6 +131,18 @@ describe('nat-flow-trace/1 reader', () => {
     assert.ok(Math.abs(e.owed.seconds - 0.2184) < 1e-9, `owed ${e.owed.seconds}: from reopen_possible (32.001 ms) to the engine's reopened (250.401 ms), not the whole stall (${e.duration})`);
     assert.ok(Math.abs(a.queue[0]!.moment - 0.032001) < 1e-9, 'the moment is the engine\'s, before the guest saw the window close');
     assert.deepEqual(a.endReasons, ['data']);
+  });
+
+  it("a trace that does not give the NAT's MSS: unknown, not a SYN without the option; the guest's MSS bounds the segment", () => {
+    const { ingest, analyses } = read(story().join('\n'));
+    assert.equal(ingest.flows[0].handshake[1].mssNotLogged, true);
+    assert.equal(ingest.flows[0].handshake[0].mssNotLogged, undefined, "conn_open's guest_mss gives the guest's");
+    const seg = analyses[0].stalls[0].segment;
+    assert.deepEqual([seg.bytes, seg.source, seg.senderMss, seg.receiverMss, seg.mssNotLogged], [1460, 'mss-options', 1460, null, true]);
+    assert.equal(describeSegmentSize(seg), "1460 bytes: the sender's MSS 1460; the NAT's trace does not say which MSS it announced");
+    const withMss = read(story().map((l) => l.replace('"guest_ts":false', '"guest_ts":false,"rx_mss":65535')).join('\n'));
+    const s2 = withMss.analyses[0].stalls[0].segment;
+    assert.deepEqual([s2.bytes, s2.receiverMss, s2.mssNotLogged], [1460, 65535, undefined], 'rx_mss read from conn_open');
   });
 
   it('an engine with win events but no reopen_possible for a closure: no queue evidence, the probe reply charges the whole stall', () => {

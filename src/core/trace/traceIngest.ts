@@ -207,6 +207,11 @@ export class TraceIngest {
       c.engine.scaleAssumed = this.scaleAssumed;
       c.lastIn = -1;
     }
+    // A SYN whose MSS the source does not give: unknown, which is not the same as a SYN without the option.
+    if (s.flags & TcpFlag.SYN && !(seg.options & TcpOpt.MSS)) {
+      const side = flow.handshake[flow.packets.dir[index]];
+      if (side.synFrame === s.line) side.mssNotLogged = true;
+    }
     // A SYN-ACK that logs the NAT's shift: nothing is assumed for this flow.
     if (s.flags & TcpFlag.SYN && !s.fromGuest && s.wscale !== undefined) c.engine!.scaleAssumed = null;
     if (s.fromGuest) {
