@@ -161,8 +161,8 @@ for (const mode of ['buggy', 'fixed'] as const) {
         const c = record.closures[k];
         const at = `closure ${k + 1} (line ${e.startFrame})`;
         // The log shows neither the host's reads nor the queue: the stall from closure to reopening is what it can charge.
-        // The log's line is written with the trace's (the same instant, another clock): the stall between the segments.
-        assert.ok(Math.abs(e.duration - seconds(c.wireReopened! - c.wireClosed!)) < 0.0001, `${at}: ${e.duration} s, the fixture's segments ${seconds(c.wireReopened! - c.wireClosed!)} s apart`);
+        // The log's line is written with the trace's (the same event, another clock read a moment apart): the stall between the segments.
+        assert.ok(Math.abs(e.duration - seconds(c.wireReopened! - c.wireClosed!)) < 0.001, `${at}: ${e.duration} s, the fixture's segments ${seconds(c.wireReopened! - c.wireClosed!)} s apart`);
         assert.equal(e.startWindow, c.windowAtClose, `${at}: the window that closed it (the assumed shift 7 is the NAT's)`);
         // The log gives no MSS: the segment size is the largest segment seen, which is the sender's.
         assert.deepEqual([e.segment.bytes, e.segment.source, e.segment.receiverMss, e.threshold], [SEGMENT, 'observed', null, SEGMENT], at);
