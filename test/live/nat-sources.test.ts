@@ -172,7 +172,8 @@ for (const mode of ['buggy', 'fixed'] as const) {
         // Neither the host's reads nor the queue are in the log: the whole stall is what it can charge, at least the
         // fixture's lag (reopen_possible to the reply) and at most one link delay (20 ms) plus the drain's head start more.
         assert.equal(e.owed.seconds, e.duration, at);
-        assert.ok(e.owed.seconds >= seconds(c.reopened! - c.possible!) - 0.001, `${at}: charged less than the fixture's lag`);
+        // (The stall is on the wire's clock, the lag on the engine's: the link's delay varies by a millisecond now and then.)
+        assert.ok(e.owed.seconds >= seconds(c.reopened! - c.possible!) - 0.005, `${at}: charged less than the fixture's lag`);
       });
       assert.equal(m.analyses[0].findings.filter((f) => f.kind === 'window_closed_empty_queue').length, 0, 'no tiny-segment finding');
       const drops = m.analyses[0].engine!.drops;
