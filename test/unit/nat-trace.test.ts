@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeFlows } from '../../src/core/analysis/analyze';
 import { Flag } from '../../src/core/analysis/flags';
+import { describeSegmentSize } from '../../src/core/analysis/segmentSize';
 import { TcpFlag } from '../../src/core/decode/segment';
 import { NatTraceReader } from '../../src/core/trace/natTrace';
 import { sniffKind, SourceError } from '../../src/core/trace/source';
@@ -95,6 +96,61 @@ describe('nat-flow-trace/1 reader', () => {
     assert.ok(stall.owed);
     assert.ok(Math.abs(stall.owed.seconds - 0.15005) < 1e-9, `owed ${stall.owed.seconds}: from the host write to the reply`);
     assert.equal(ingest.engines[0]!.drops.length, 1, 'the verdict alone reports the drop');
+  });
+
+  it('a sub-segment closure whose reopen_possible comes before the closing segment reaches the wire (a slow link, a continuous drain) is owed from it', () => {
+    // The NAT's shape (issue 11): MSS 65535 towards a guest whose segments carry 1460, windows below one segment advertised as
+    // they are, a host side draining all the time, and a 20 ms link (test/fixtures/natbug --nat-shape): the engine decides the
+    // closure at 30.401 ms, its drain makes room at 32.001 ms, and the closing ACK reaches the guest at 50.4 ms.
+    const w = (us: number, state: string, win_bytes: number, recvq: number, how?: string) => ev(us, 'win', { state, cap: 8192, win_raw: win_bytes, win_bytes, recvq, threshold: 1460, ...(how ? { how } : {}) });
+    const i = (us: number, seq: number, len: number, recvq: number) => ev(us, 'seg_in', { seq, end_seq: seq + len, ack: 1001, len, flags: len ? 'PSH|ACK' : 'ACK', win_raw: 500, win_bytes: 64000, rcv_nxt: seq + len, recvq, verdict: 'accept' });
+    const o = (us: number, ack: number, win: number, recvq: number, reason = 'data') => ev(us, 'seg_out', { seq: 1001, end_seq: 1001, ack, len: 0, flags: 'ACK', win_raw: win, win_bytes: win, recvq, reason });
+    const lines = [
+      ev(0, 'conn_open', { guest_mss: 1460, guest_wscale: 7, rx_wscale: 0, rx_cap: 8192, rx_mss: 65535, iss: 1000, irs: 5000, guest_sack_perm: false, guest_ts: false }),
+      ev(20_000, 'seg_out', { seq: 1000, end_seq: 1001, ack: 5001, len: 0, flags: 'SYN|ACK', win_raw: 8192, win_bytes: 8192, recvq: 0, reason: 'synack', mss: 65535 }),
+      i(20_100, 5001, 0, 0),
+    ];
+    for (let k = 1; k <= 4; k++) lines.push(i(30_000 + 100 * (k - 1), 5001 + 1460 * (k - 1), 1460, 1460 * k), o(30_005 + 100 * (k - 1), 5001 + 1460 * k, 8192 - 1460 * k, 1460 * k));
+    lines.push(
+      i(30_400, 5001 + 4 * 1460, 1460, 7300),
+      w(30_401, 'closed', 892, 7300),
+      ev(32_000, 'host_io', { op: 'write', len: 2000, result: 'ok', recvq: 5300 }),
+      w(32_001, 'reopen_possible', 2892, 5300),
+      o(50_400, 5001 + 5 * 1460, 892, 7300), // the closing ACK, decided at 30.401 ms, on the wire now
+      i(250_400, 5001 + 5 * 1460, 892, 6192), // Linux's persist timer: one window-sized segment
+      w(250_401, 'reopened', 2000, 6192, 'data'),
+      o(270_401, 5001 + 5 * 1460 + 892, 2000, 6192),
+    );
+    const { analyses } = read(lines.join('\n'));
+    const [a] = analyses;
+    assert.equal(a.stalls.length, 1);
+    const e = a.stalls[0];
+    assert.deepEqual([e.startWindow, e.threshold, e.segment.bytes, e.segment.senderMss, e.segment.receiverMss, e.endedBy], [892, 1460, 1460, 1460, 65535, 'probe_reply']);
+    assert.ok(Math.abs(e.start - 0.0504) < 1e-9, `the stall starts when the closing ACK is on the wire (${e.start})`);
+    assert.ok(e.owed);
+    assert.ok(Math.abs(e.owed.seconds - 0.2184) < 1e-9, `owed ${e.owed.seconds}: from reopen_possible (32.001 ms) to the engine's reopened (250.401 ms), not the whole stall (${e.duration})`);
+    assert.ok(Math.abs(a.queue[0]!.moment - 0.032001) < 1e-9, 'the moment is the engine\'s, before the guest saw the window close');
+    assert.deepEqual(a.endReasons, ['data']);
+  });
+
+  it("a trace that does not give the NAT's MSS: unknown, not a SYN without the option; the guest's MSS bounds the segment", () => {
+    const { ingest, analyses } = read(story().join('\n'));
+    assert.equal(ingest.flows[0].handshake[1].mssNotLogged, true);
+    assert.equal(ingest.flows[0].handshake[0].mssNotLogged, undefined, "conn_open's guest_mss gives the guest's");
+    const seg = analyses[0].stalls[0].segment;
+    assert.deepEqual([seg.bytes, seg.source, seg.senderMss, seg.receiverMss, seg.mssNotLogged], [1460, 'mss-options', 1460, null, true]);
+    assert.equal(describeSegmentSize(seg), "1460 bytes: the sender's MSS 1460; the NAT's trace does not say which MSS it announced");
+    const withMss = read(story().map((l) => l.replace('"guest_ts":false', '"guest_ts":false,"rx_mss":65535')).join('\n'));
+    const s2 = withMss.analyses[0].stalls[0].segment;
+    assert.deepEqual([s2.bytes, s2.receiverMss, s2.mssNotLogged], [1460, 65535, undefined], 'rx_mss read from conn_open');
+  });
+
+  it('an engine with win events but no reopen_possible for a closure: no queue evidence, the probe reply charges the whole stall', () => {
+    const lines = story();
+    const { analyses } = read(lines.filter((l) => !/"state":"reopen_possible"/.test(l)).join('\n'));
+    const e = analyses[0].stalls[0];
+    assert.ok(e.owed, 'still owed: a reply to a probe');
+    assert.equal(analyses[0].queue[0], null, 'no reopen instant inside the stall: no queue evidence');
   });
 
   it("files a logged guest SYN once, with the options conn_open gives on the next line", () => {

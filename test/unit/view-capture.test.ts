@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readCaptureFile } from '../../src/core/capture/file';
 import { CaptureIngest } from '../../src/core/ingest';
+import { loadModel } from '../../src/core/load';
 import { summarizeCapture } from '../../src/core/summary';
 import { flowRow, toCaptureView } from '../../src/core/view/captureView';
 import { findingText } from '../../src/core/view/findingText';
@@ -25,6 +26,17 @@ describe('capture view', () => {
   it('flowRow from the flow table equals the summary row', async () => {
     const { ingest, view } = await demo();
     assert.deepEqual(ingest.flows.flows.map(flowRow), view.flows);
+  });
+
+  it("an owed bracket spans the owed time before the reopening, inside the stall (a NAT trace's lag is on the engine's clock)", async () => {
+    const m = await loadModel('test/fixtures/nat-trace/natbug-buggy.jsonl');
+    const view = toCaptureView(m.summary, 'natbug-buggy.jsonl');
+    const owed = view.stalls.filter((e) => e.owed);
+    assert.equal(owed.length, 2);
+    for (const e of owed) {
+      assert.ok(e.owed!.moment >= e.start && e.owed!.moment <= e.end, `moment ${e.owed!.moment} outside the stall ${e.start}–${e.end}`);
+      assert.ok(Math.abs(e.end - e.owed!.moment - e.owed!.seconds) < 1e-9, `the bracket (${e.end - e.owed!.moment} s) is the owed time (${e.owed!.seconds} s)`);
+    }
   });
 
   it('stall and owed-update findings end where their episode ends', async () => {

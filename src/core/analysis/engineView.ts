@@ -34,8 +34,10 @@ export function engineRecvQ(engine: EngineFlow): RecvQSeries | undefined {
 export function engineEvidence(e: StallEpisode, engine: EngineFlow, shift: number): QueueEvidence | undefined {
   const evidence = (moment: number, threshold: number, freeSpace: number, end = e.end): QueueEvidence => ({ moment, lag: Math.max(0, end - moment), threshold, freeSpace, interval: 0, source: 'nat-trace' });
   if (engine.hasWinEvents) {
-    const r = engine.reopen.find((x) => x.time >= e.start && x.time <= e.end);
-    if (!r) return undefined;
+    const from = closureDecided(e, engine);
+    const r = engine.reopen.find((x) => x.time >= from && x.time <= e.end);
+    // A `reopened` decision between the closure and this instant: it belongs to an earlier closure the engine did not mark.
+    if (!r || engine.reopened.some((t) => t >= from && t < r.time)) return undefined;
     // The engine's own record of the re-advertisement ends the debt: its segment may reach the wire later
     // (queued, or over a slow link), and that delay would be owed by any update, however prompt.
     const decided = engine.reopened.find((t) => t >= r.time && t <= e.end);
@@ -54,6 +56,26 @@ export function engineEvidence(e: StallEpisode, engine: EngineFlow, shift: numbe
     if (seen >= threshold) return evidence(t, threshold, seen);
   }
   return undefined;
+}
+
+/** A `win closed` logged just after the segment that carried the closing window (same instant, written after it). */
+const CLOSED_AFTER_SEGMENT = 0.001;
+
+/**
+ * When the engine decided the closure this stall shows: its latest `win closed` up to the stall's
+ * start. The closing segment may reach the wire later than the engine decided it (queued, or over a
+ * slow link: the reference NAT's 20 ms), and a slow continuous drain can make room again within that
+ * time, so the engine's `reopen_possible` may come before the guest even sees the window close; it
+ * still belongs to this stall, and the debt runs from it on the engine's clock. Without `closed`
+ * events, the stall's start.
+ */
+function closureDecided(e: StallEpisode, engine: EngineFlow): number {
+  let closed = -Infinity;
+  for (const t of engine.closed) {
+    if (t > e.start + CLOSED_AFTER_SEGMENT) break;
+    closed = t;
+  }
+  return closed === -Infinity ? e.start : Math.min(closed, e.start);
 }
 
 /** Why the NAT sent the segment that ended the stall (`reply_unacceptable` is the missed update's signature). */

@@ -26,6 +26,8 @@ export interface SegmentSize {
   largestSeen: number;
   /** Segments larger than `bytes`: super-segments of TSO/GSO or GRO (the capture was taken on an end host). */
   superSegments: number;
+  /** A SYN came from a NAT's trace or log that does not say which MSS it carried: the missing option is unknown, not absent. */
+  mssNotLogged?: boolean;
 }
 
 /** RFC 9293 §3.7.1: without an MSS option a sender may send 536 bytes (RFC 879's default). */
@@ -60,10 +62,12 @@ export function effectiveSegmentSize(flow: Flow, receiver: 0 | 1, windowBytes?: 
   const receiverMss = rx.mss ?? null;
   const senderMss = tx.mss ?? null;
   const optionBytes = timestamps ? TIMESTAMP_OPTION_BYTES : 0;
-  const base = { receiverMss, senderMss, optionBytes, largestSeen: largest };
+  const notLogged = rx.mssNotLogged === true || tx.mssNotLogged === true;
+  const base = { receiverMss, senderMss, optionBytes, largestSeen: largest, ...(notLogged ? { mssNotLogged: true } : {}) };
   // The receiver's SYN seen without the option: 536 (RFC 9293 §3.7.1), unless the sender proved otherwise.
   if (receiverMss === null && senderMss === null) return { ...base, bytes: Math.max(largest, DEFAULT_MSS), source: 'observed', superSegments: 0 };
-  const rxLimit = receiverMss ?? (rx.synFrame > 0 ? Math.max(DEFAULT_MSS, largest + optionBytes) : null);
+  // Not logged (a NAT trace without rx_mss): unknown, so only the sender's own MSS bounds the segment.
+  const rxLimit = receiverMss ?? (rx.synFrame > 0 && !rx.mssNotLogged ? Math.max(DEFAULT_MSS, largest + optionBytes) : null);
   const limits = [rxLimit, senderMss].filter((m): m is number => m !== null);
   const bytes = Math.min(...limits) - optionBytes;
   let superSegments = 0;
@@ -109,7 +113,7 @@ function fullRuns(flow: Flow, receiver: 0 | 1, size: number, windowBytes: (i: nu
 /** "1460 bytes: the sender's MSS 1460; the receiver announced 65535": the size and where it came from, for finding texts. */
 export function describeSegmentSize(s: SegmentSize): string {
   const less = s.optionBytes ? ` less ${s.optionBytes} for timestamps` : '';
-  if (s.source === 'observed') return `${s.bytes} bytes: the largest segment seen; no MSS option captured`;
+  if (s.source === 'observed') return `${s.bytes} bytes: the largest segment seen; ${s.mssNotLogged ? "the NAT's trace or log does not give the MSS options" : 'no MSS option captured'}`;
   if (s.source === 'refined') return `${s.bytes} bytes: the size the sender kept sending, below its MSS bound`;
   const { senderMss: tx, receiverMss: rx } = s;
   if (tx !== null && rx !== null && tx !== rx) {
@@ -117,6 +121,7 @@ export function describeSegmentSize(s: SegmentSize): string {
       ? `${s.bytes} bytes: the sender's MSS ${tx}${less}; the receiver announced ${rx}`
       : `${s.bytes} bytes: the receiver's MSS ${rx}${less}; the sender's is ${tx}`;
   }
+  if (rx === null && s.mssNotLogged) return `${s.bytes} bytes: the sender's MSS ${tx}${less}; the NAT's trace does not say which MSS it announced`;
   if (rx === null) return `${s.bytes} bytes: the receiver's SYN had no MSS option, so ${DEFAULT_MSS} or the largest segment seen${less}`;
   return `${s.bytes} bytes: MSS ${rx}${less}`;
 }

@@ -9,6 +9,8 @@ export interface HandshakeSide {
   mss: number | undefined;
   sackPermitted: boolean;
   synFrame: number;
+  /** The SYN came from a NAT's trace or log that does not say which MSS option it carried (not: it carried none). */
+  mssNotLogged?: boolean;
 }
 
 /** An ICMP or ICMPv6 error that quotes one of the flow's segments (decode/icmp.ts). */

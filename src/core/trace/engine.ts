@@ -31,6 +31,8 @@ export class EngineFlow {
   readonly reopen: ReopenMoment[] = [];
   /** The engine's own `win reopened` instants: when it decided to re-advertise (its segment may reach the wire later). */
   readonly reopened: number[] = [];
+  /** The engine's own `win closed` instants: when it decided to advertise less than its threshold (its segment may reach the wire later). */
+  readonly closed: number[] = [];
   /** True when the engine emits `win` events: then only they say when the window could reopen. */
   hasWinEvents = false;
   readonly drops: EngineDrop[] = [];

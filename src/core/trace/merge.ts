@@ -105,6 +105,7 @@ function carry(e: EngineFlow, c: Flow, flipped: boolean, map: Int32Array, shift:
   for (let k = 0; k < e.length; k++) out.addSample(e.time[k] + shift, e.recvq[k], e.buffer[k]);
   for (const r of e.reopen) out.reopen.push({ ...r, time: r.time + shift });
   for (const t of e.reopened) out.reopened.push(t + shift);
+  for (const t of e.closed) out.closed.push(t + shift);
   out.hasWinEvents = e.hasWinEvents;
   for (const d of e.drops) out.drops.push({ ...d, index: d.index >= 0 ? map[d.index] : -1, time: d.index >= 0 && map[d.index] >= 0 ? c.packets.time[map[d.index]] : d.time + shift });
   for (let i = 0; i < map.length; i++) {

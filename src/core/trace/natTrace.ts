@@ -138,6 +138,7 @@ export class NatTraceReader extends TraceLineReader {
         if (num('recvq') !== undefined) ingest.sample(key, sec, nsec, num('recvq')!, num('cap'));
         if (o.state === 'reopen_possible') ingest.reopenPossible(key, sec, nsec, num('threshold') ?? NaN, num('win_bytes') ?? NaN);
         else if (o.state === 'reopened') ingest.reopenedAt(key, sec, nsec);
+        else if (o.state === 'closed') ingest.closedAt(key, sec, nsec);
         return;
       case 'drop':
         return ingest.drop(key, sec, nsec, o.reason as string, n);

@@ -121,6 +121,11 @@ export class TraceIngest {
     this.conn(key).engine?.reopened.push(this.relative(sec, nsec));
   }
 
+  /** The engine decided to advertise a window below its threshold (`win closed`). */
+  closedAt(key: string, sec: number, nsec: number): void {
+    this.conn(key).engine?.closed.push(this.relative(sec, nsec));
+  }
+
   /** The engine emits `win` events for this connection: they alone say when the window could reopen. */
   winEvents(key: string): void {
     const engine = this.conn(key).engine;
@@ -201,6 +206,11 @@ export class TraceIngest {
       c.engine = this.engines[flow.id] ??= new EngineFlow(natSide, this.reasonNames);
       c.engine.scaleAssumed = this.scaleAssumed;
       c.lastIn = -1;
+    }
+    // A SYN whose MSS the source does not give: unknown, which is not the same as a SYN without the option.
+    if (s.flags & TcpFlag.SYN && !(seg.options & TcpOpt.MSS)) {
+      const side = flow.handshake[flow.packets.dir[index]];
+      if (side.synFrame === s.line) side.mssNotLogged = true;
     }
     // A SYN-ACK that logs the NAT's shift: nothing is assumed for this flow.
     if (s.flags & TcpFlag.SYN && !s.fromGuest && s.wscale !== undefined) c.engine!.scaleAssumed = null;

@@ -42,7 +42,7 @@ export function toCaptureView(summary: CaptureSummary, fileName: string): Captur
         endFrame: e.endFrame,
         endedBy: e.endedBy,
         probes: e.probes,
-        owed: e.owed ? { seconds: e.owed.seconds, confidence: e.owed.confidence, moment: e.queue?.moment ?? e.start, evidence: e.owed.evidence } : null,
+        owed: e.owed ? { seconds: e.owed.seconds, confidence: e.owed.confidence, moment: owedMoment(e), evidence: e.owed.evidence } : null,
       })),
     ),
     findings: summary.flows
@@ -94,4 +94,15 @@ function countBy(keys: string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const k of keys) out[k] = (out[k] ?? 0) + 1;
   return out;
+}
+
+/**
+ * Where the owed bracket starts on the wire's time axis: the owed time before the end of the stall.
+ * That is the queue's moment when the lag runs to the reopening segment, the stall's start when the
+ * whole stall is owed, and a NAT engine's reopen instant moved by what its segments take to reach the
+ * wire (the lag runs to its own `win reopened` decision; its reopen_possible may even come before the
+ * guest sees the window close, docs/nat-flow-trace.md): never before the stall.
+ */
+function owedMoment(e: { start: number; end: number; owed: { seconds: number } | null }): number {
+  return e.owed ? Math.max(e.start, e.end - e.owed.seconds) : e.start;
 }
