@@ -446,12 +446,15 @@ describe('TCP Flow Lens in code-server', { timeout: 10 * 60_000 }, () => {
     await runCommand(page, 'TCP Flow Lens: Create Bug Report…', { opensQuickPick: true });
     const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     await rows.first().waitFor({ timeout: SLOW });
-    const offered = (await rows.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
-    t.diagnostic(`offered: ${offered.join(' | ')}`);
-    assert.equal(offered.length, 2, 'a folder beside the capture and "Choose a Folder…"');
-    assert.ok(offered[0].startsWith(`${folder} a new folder beside the capture`), `the first choice is ${JSON.stringify(offered[0])}`);
-    assert.ok(offered[0].includes(join(session.dirs.workspace, folder)), `the first choice does not show its path: ${offered[0]}`);
-    assert.match(offered[1], /^Choose a Folder… an existing folder$/);
+    // Each row: label, description and detail (the path), as VS Code shows them.
+    const offered = await rows.evaluateAll((items) =>
+      items.map((row) => ['.label-name', '.label-description', '.quick-input-list-detail'].map((sel) => row.querySelector(sel)?.textContent?.trim() ?? '')),
+    );
+    t.diagnostic(`offered: ${JSON.stringify(offered)}`);
+    assert.deepEqual(offered, [
+      [folder, 'a new folder beside the capture', join(session.dirs.workspace, folder)],
+      ['Choose a Folder…', 'an existing folder', ''],
+    ]);
     await page.keyboard.press('Enter');
     // The report opens in the Markdown preview when it is written.
     await assert.doesNotReject(activeTab(page).filter({ hasText: 'report.md' }).waitFor({ timeout: 2 * SLOW }), 'report.md did not open');
