@@ -71,7 +71,9 @@ export async function createReport(extensionUri: vscode.Uri, session: EditorSess
   const out = outFolder ?? (await chooseReportFolder(session.document.uri, flowId));
   if (!out) return;
   const range = session.selection.view;
-  const args = ['report', session.document.uri.fsPath, '--flow', String(flowId), '--out', out.fsPath, ...(range ? ['--from', String(range.t0), '--to', String(range.t1)] : []), ...(session.selection.direction ? ['--direction', session.selection.direction] : [])];
+  // `--from=T`, not `--from T`: the whole flow's view starts a little before its first packet, and a
+  // negative time as a separate argument reads as an option ("argument is ambiguous").
+  const args = ['report', session.document.uri.fsPath, '--flow', String(flowId), '--out', out.fsPath, ...(range ? [`--from=${range.t0}`, `--to=${range.t1}`] : []), ...(session.selection.direction ? ['--direction', session.selection.direction] : [])];
   const run = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Writing the bug report…' }, () => runCli(extensionUri, args));
   if (run.code !== 0) return void vscode.window.showErrorMessage(`The bug report failed: ${run.stderr.trim()}`);
   if (run.stderr.trim()) void vscode.window.showWarningMessage(run.stderr.trim());
@@ -93,7 +95,7 @@ async function chooseReportFolder(capture: vscode.Uri, flowId: number): Promise<
   ];
   const picked = await vscode.window.showQuickPick(items, { title: 'Create Bug Report: where to write report.md, the timeline images and flow.pcapng', placeHolder: 'The report folder' });
   if (!picked) return undefined;
-  if (beside && picked === items[0]) return beside;
+  if (beside && picked.label === items[0].label) return beside;
   return (await vscode.window.showOpenDialog({ title: 'Create Bug Report: choose a folder for report.md, the images and flow.pcapng', openLabel: 'Write Report Here', canSelectFolders: true, canSelectFiles: false, canSelectMany: false, defaultUri: vscode.Uri.joinPath(capture, '..') }))?.[0];
 }
 

@@ -448,17 +448,23 @@ describe('TCP Flow Lens in code-server', { timeout: 10 * 60_000 }, () => {
     await rows.first().waitFor({ timeout: SLOW });
     // Each row: label, description and detail (the path), as VS Code shows them.
     const offered = await rows.evaluateAll((items) =>
-      items.map((row) => ['.label-name', '.label-description', '.quick-input-list-detail'].map((sel) => row.querySelector(sel)?.textContent?.trim() ?? '')),
+      items.map((row) => [row.querySelector('.label-name')?.textContent?.trim(), row.querySelector('.label-description')?.textContent?.trim(), row.textContent.includes('/') ? 'a path' : 'no path', row.textContent]),
     );
     t.diagnostic(`offered: ${JSON.stringify(offered)}`);
-    assert.deepEqual(offered, [
-      [folder, 'a new folder beside the capture', join(session.dirs.workspace, folder)],
-      ['Choose a Folder…', 'an existing folder', ''],
+    assert.deepEqual(offered.map((row) => row.slice(0, 3)), [
+      [folder, 'a new folder beside the capture', 'a path'],
+      ['Choose a Folder…', 'an existing folder', 'no path'],
     ]);
-    await page.keyboard.press('Enter');
-    // The report opens in the Markdown preview when it is written.
-    await assert.doesNotReject(activeTab(page).filter({ hasText: 'report.md' }).waitFor({ timeout: 2 * SLOW }), 'report.md did not open');
+    assert.ok(offered[0][3].includes(join(session.dirs.workspace, folder)), `the first choice does not show its path: ${offered[0][3]}`);
+    await rows.first().click();
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    // The report opens in the Markdown preview when it is written; a failure shows an error notification.
+    const outcome = await Promise.race([
+      activeTab(page).filter({ hasText: 'report.md' }).waitFor({ timeout: 2 * SLOW }).then(() => 'opened'),
+      page.locator('.notifications-toasts .notification-list-item').filter({ has: page.locator('.codicon-error') }).first().waitFor({ timeout: 2 * SLOW }).then(() => 'error'),
+    ]).catch(() => 'timeout');
     assert.deepEqual(await errorToasts(page), [], 'the report showed an error');
+    assert.equal(outcome, 'opened', 'report.md did not open');
     const out = join(session.dirs.workspace, folder);
     const written = (await readdir(out)).sort();
     t.diagnostic(`${folder}: ${written.join(', ')}`);
