@@ -5,6 +5,7 @@
  * the editor and the report, so the image cannot drift from what the editor shows.
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { NoteRow, SeriesResult, StallRow } from '../protocol';
@@ -67,12 +68,7 @@ export interface ComparePayload {
 /** The page with the lanes drawn (`draw`: a flow's three lanes; `compare`: two Sequence lanes overlaid), ready for a screenshot or `svg()`; the caller closes the browser. */
 export async function openTimelinePage(payload: TimelinePayload | ComparePayload, root = packageRoot(), call: 'draw' | 'compare' = 'draw') {
   if (!existsSync(CHROMIUM)) throw new Error(`the timeline images need Chromium at ${CHROMIUM} (Debian: apt-get install chromium; or set CHROMIUM_PATH)`);
-  let playwright: typeof import('playwright-core');
-  try {
-    playwright = await import('playwright-core');
-  } catch {
-    throw new Error('the timeline images need the playwright-core package (npm install playwright-core)');
-  }
+  const playwright = await loadPlaywright();
   const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--font-render-hinting=none'] });
   try {
     const context = await browser.newContext({ viewport: { width: payload.width, height: 800 }, deviceScaleFactor: PNG_SCALE });
@@ -86,6 +82,20 @@ export async function openTimelinePage(payload: TimelinePayload | ComparePayload
   } catch (err) {
     await browser.close();
     throw err;
+  }
+}
+
+/**
+ * playwright-core: dist/playwright.js beside dist/cli.js (the build bundles it there, so that an
+ * installed extension, which has no node_modules, draws its report images too), else the package.
+ */
+async function loadPlaywright(): Promise<typeof import('playwright-core')> {
+  const bundled = join(__dirname, 'playwright.js');
+  if (existsSync(bundled)) return createRequire(__filename)(bundled) as typeof import('playwright-core');
+  try {
+    return await import('playwright-core');
+  } catch {
+    throw new Error('the timeline images need the playwright-core package (npm install playwright-core)');
   }
 }
 

@@ -4,9 +4,9 @@
  * (dist/cli.js) in a child process, so the editor writes exactly what `tcp-flow-lens report` writes.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { access, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { findingMarkdown } from '../core/view/findingText';
 import type { CaptureView, FindingRow } from '../protocol';
@@ -62,20 +62,55 @@ export function runCli(extensionUri: vscode.Uri, args: string[]): Promise<{ code
   });
 }
 
-/** "Create Bug Report…": the selected flow over the visible time window, into a folder the user picks; opens report.md. */
+/** "Create Bug Report…": the selected flow over the visible time window, into a new folder beside the capture or one the user picks; opens report.md. */
 export async function createReport(extensionUri: vscode.Uri, session: EditorSession, outFolder?: vscode.Uri): Promise<void> {
   const view = readyView(session);
   if (!view) return;
   const flowId = session.selection.flowId ?? view.flows[0]?.id;
   if (flowId === undefined) return void vscode.window.showInformationMessage('This capture has no TCP flow to report.');
-  const out = outFolder ?? (await vscode.window.showOpenDialog({ title: 'Create Bug Report: choose a folder for report.md, the images and flow.pcapng', openLabel: 'Write Report Here', canSelectFolders: true, canSelectFiles: false, canSelectMany: false }))?.[0];
+  const out = outFolder ?? (await chooseReportFolder(session.document.uri, flowId));
   if (!out) return;
   const range = session.selection.view;
-  const args = ['report', session.document.uri.fsPath, '--flow', String(flowId), '--out', out.fsPath, ...(range ? ['--from', String(range.t0), '--to', String(range.t1)] : []), ...(session.selection.direction ? ['--direction', session.selection.direction] : [])];
+  // `--from=T`, not `--from T`: the whole flow's view starts a little before its first packet, and a
+  // negative time as a separate argument reads as an option ("argument is ambiguous").
+  const args = ['report', session.document.uri.fsPath, '--flow', String(flowId), '--out', out.fsPath, ...(range ? [`--from=${range.t0}`, `--to=${range.t1}`] : []), ...(session.selection.direction ? ['--direction', session.selection.direction] : [])];
   const run = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Writing the bug report…' }, () => runCli(extensionUri, args));
   if (run.code !== 0) return void vscode.window.showErrorMessage(`The bug report failed: ${run.stderr.trim()}`);
   if (run.stderr.trim()) void vscode.window.showWarningMessage(run.stderr.trim());
   await openReport(vscode.Uri.joinPath(out, 'report.md'));
+}
+
+/**
+ * Where "Create Bug Report…" writes: a new folder beside the capture (`<capture>-flow<ID>-report`,
+ * `-2`, `-3`… when taken), or one picked in a folder dialog. The first choice needs no dialog, so it
+ * works the same in a browser-hosted VS Code (code-server), whose simple file dialog can only pick a
+ * folder that already exists.
+ */
+async function chooseReportFolder(capture: vscode.Uri, flowId: number): Promise<vscode.Uri | undefined> {
+  const beside = capture.scheme === 'file' ? await freeFolder(capture, flowId) : undefined;
+  const pickFolder = 'Choose a Folder…';
+  const items: vscode.QuickPickItem[] = [
+    ...(beside ? [{ label: `$(new-folder) ${basename(beside.fsPath)}`, description: 'a new folder beside the capture', detail: beside.fsPath }] : []),
+    { label: `$(folder-opened) ${pickFolder}`, description: 'an existing folder' },
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: 'Create Bug Report: where to write report.md, the timeline images and flow.pcapng', placeHolder: 'The report folder' });
+  if (!picked) return undefined;
+  if (beside && picked.label === items[0].label) return beside;
+  return (await vscode.window.showOpenDialog({ title: 'Create Bug Report: choose a folder for report.md, the images and flow.pcapng', openLabel: 'Write Report Here', canSelectFolders: true, canSelectFiles: false, canSelectMany: false, defaultUri: vscode.Uri.joinPath(capture, '..') }))?.[0];
+}
+
+/** `<capture name without extension>-flow<ID>-report` beside the capture, numbered when that name is taken. */
+async function freeFolder(capture: vscode.Uri, flowId: number): Promise<vscode.Uri> {
+  const dir = dirname(capture.fsPath);
+  const stem = `${basename(capture.fsPath, extname(capture.fsPath))}-flow${flowId}-report`;
+  for (let n = 1; ; n++) {
+    const candidate = join(dir, n === 1 ? stem : `${stem}-${n}`);
+    if (!(await exists(candidate))) return vscode.Uri.file(candidate);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(() => true, () => false);
 }
 
 /**

@@ -6,6 +6,7 @@
 // checks are hard failures. Screenshots go to test-results/e2e/.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { changedCanvases, isDrawn, pictureKey, sampleCanvases, settledCanvases } from './lib/canvas.mjs';
@@ -346,6 +347,184 @@ describe('TCP Flow Lens in code-server', { timeout: 10 * 60_000 }, () => {
     }
     await expectNoErrorToasts(title);
     t.diagnostic(`screenshot ${await shot('nat-trace-owed-updates')}`);
+  });
+
+  // Issue 14: notes and bug reports, on the NAT-bug capture. The three steps run in order: a note
+  // added with `m`, a finding pinned as a second note, then a report that carries both.
+  const NOTE_TEXT = 'e2e: the NAT answers the probe with the same zero window';
+  const SIDECAR = 'natbug-buggy.pcap.tcpflowlens.json';
+  let noted; // { flowId, a, b, where } of the note added with `m`
+  let pinned; // the pinned finding's message
+
+  /** The sidecar in the workspace once it holds `count` notes (the host writes it a moment after the input box closes). */
+  async function sidecarWith(count) {
+    const path = join(session.dirs.workspace, SIDECAR);
+    const deadline = Date.now() + SLOW;
+    let last = 'missing';
+    while (Date.now() < deadline) {
+      try {
+        const doc = JSON.parse(await readFile(path, 'utf8'));
+        if (doc.notes?.length === count) return doc;
+        last = `${doc.notes?.length} notes`;
+      } catch (err) {
+        last = err.code === 'ENOENT' ? 'missing' : err.message;
+      }
+      await page.waitForTimeout(200);
+    }
+    assert.fail(`${SIDECAR} in the workspace does not hold ${count} note(s) after ${SLOW / 1000} s (${last})`);
+  }
+
+  /** The texts of the Notes list, in its order, once it says "Notes (count)". */
+  async function notesListed(frame, count) {
+    await frame.locator('#notes-title', { hasText: new RegExp(`^Notes \\(${count}\\)$`) }).waitFor({ timeout: SLOW });
+    return frame.locator('.note-list li.note').evaluateAll((items) =>
+      items.map((li) => ({ id: li.dataset.noteId, label: li.querySelector('.note-badge')?.textContent, where: li.querySelector('.note-where')?.textContent, text: li.querySelector('.note-text')?.textContent })),
+    );
+  }
+
+  /** The lanes' accessible labels, once every one of them ends with what it says about the notes. */
+  async function laneLabelsEndWith(frame, suffix) {
+    const canvases = frame.locator('canvas.plot');
+    const deadline = Date.now() + SLOW;
+    let labels = [];
+    while (Date.now() < deadline) {
+      labels = await canvases.evaluateAll((cs) => cs.map((c) => c.getAttribute('aria-label') ?? ''));
+      if (labels.length === 3 && labels.every((l) => l.endsWith(suffix))) return labels;
+      await page.waitForTimeout(200);
+    }
+    assert.fail(`the lanes do not end their labels with ${JSON.stringify(suffix)}: ${JSON.stringify(labels)}`);
+  }
+
+  async function selectFirstFlow(frame) {
+    const row = frame.locator('[data-flow-id]').first();
+    await row.waitFor({ timeout: SLOW });
+    await row.click();
+    await timelinesIdle(frame, 'after selecting the NAT-bug flow');
+    return Number(await row.getAttribute('data-flow-id'));
+  }
+
+  step('a note added with m shows in the Notes list and on the lanes, is written beside the capture, and is there after reopening it', async (t) => {
+    let frame = await openCapture(t, 'natbug-buggy.pcap');
+    const flowId = await selectFirstFlow(frame);
+    assert.deepEqual(await notesListed(frame, 0), [], 'the capture has notes before the test added any');
+    const canvas = frame.locator('canvas.plot').first();
+    const box = await canvas.boundingBox();
+    assert.ok(box, 'the Sequence lane has no box');
+    // Hover the middle of the Sequence lane (the webview gets the focus with the click), then `m`.
+    await page.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.5, { steps: 3 });
+    await page.keyboard.press('m');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: SLOW });
+    const prompt = await page.locator('.quick-input-widget .quick-input-title').innerText();
+    t.diagnostic(`input box: ${prompt}`);
+    const asked = new RegExp(`^Add a note to flow ${flowId}, (frame \\d+|at \\d+\\.\\d+ s)$`).exec(prompt);
+    assert.ok(asked, `the input box asks ${JSON.stringify(prompt)}`);
+    await input.fill(NOTE_TEXT);
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+
+    const listed = await notesListed(frame, 1);
+    t.diagnostic(`Notes list: ${JSON.stringify(listed)}`);
+    assert.deepEqual(listed.map(({ label, where, text }) => ({ label, where, text })), [{ label: '1', where: asked[1], text: NOTE_TEXT }]);
+    await laneLabelsEndWith(frame, '; 1 note (1)');
+
+    const doc = await sidecarWith(1);
+    assert.equal(doc.format, 'tcp-flow-lens-notes');
+    assert.equal(doc.version, 1);
+    const [note] = doc.notes;
+    assert.equal(note.text, NOTE_TEXT);
+    assert.equal(note.id, listed[0].id, 'the sidecar\'s note id is not the listed one');
+    assert.match(`${note.flow?.a} ${note.flow?.b}`, /^\S+:\d+ \S+:\d+$/, `the note's flow: ${JSON.stringify(note.flow)}`);
+    if (asked[1].startsWith('frame')) assert.equal(`frame ${note.frame}`, asked[1]);
+    else assert.equal(note.frame, undefined, 'an instant note has a frame');
+    noted = { flowId, a: note.flow.a, b: note.flow.b };
+    t.diagnostic(`sidecar note: ${JSON.stringify(note)}`);
+    assert.deepEqual(await errorToasts(page), [], 'adding the note showed an error');
+    t.diagnostic(`screenshot ${await shot('natbug-note-added')}`);
+
+    // Closed and opened again, the capture reads its notes from the sidecar.
+    await closeAllEditors();
+    frame = await openCapture(t, 'natbug-buggy.pcap');
+    await selectFirstFlow(frame);
+    const again = await notesListed(frame, 1);
+    assert.deepEqual(again.map(({ label, where, text }) => ({ label, where, text })), [{ label: '1', where: asked[1], text: NOTE_TEXT }], 'the note is not listed after reopening the capture');
+    await laneLabelsEndWith(frame, '; 1 note (1)');
+    t.diagnostic(`screenshot ${await shot('natbug-note-reopened')}`);
+  });
+
+  step('"Pin the selected finding as a note" in the findings panel adds the finding as a note', async (t) => {
+    assert.ok(noted, 'the note step did not run');
+    const frame = captureFrame(page);
+    const finding = frame.locator('[data-finding-kind="window_update_owed"]').first();
+    await finding.waitFor({ timeout: SLOW });
+    await finding.click();
+    await frame.locator('[data-finding-kind="window_update_owed"][aria-selected="true"]').first().waitFor({ timeout: SLOW });
+    pinned = await finding.getAttribute('title');
+    assert.ok(pinned, 'the finding has no message');
+    await frame.locator('button.pin-finding').click();
+    const listed = await notesListed(frame, 2);
+    t.diagnostic(`Notes list: ${JSON.stringify(listed)}`);
+    const texts = listed.map((n) => n.text);
+    assert.deepEqual([...texts].sort(), [NOTE_TEXT, pinned].sort(), 'the Notes list does not hold the note and the pinned finding');
+    const pin = listed.find((n) => n.text === pinned);
+    assert.match(pin.where, /^\d+\.\d+ s – \d+\.\d+ s$/, `the pinned finding is not a range note: ${pin.where}`);
+    await laneLabelsEndWith(frame, '; 2 notes (1, 2)');
+    const doc = await sidecarWith(2);
+    const stored = doc.notes.find((n) => n.text === pinned);
+    assert.ok(stored, `the sidecar has no note ${JSON.stringify(pinned)}: ${JSON.stringify(doc.notes)}`);
+    assert.equal(stored.finding?.kind, 'window_update_owed', 'the pinned note does not say which finding it was');
+    assert.ok(stored.finding.frames.length > 0, 'the pinned note names no frames');
+    assert.deepEqual(stored.flow, { a: noted.a, b: noted.b }, 'the pinned note is on another flow');
+    assert.deepEqual(await errorToasts(page), [], 'pinning showed an error');
+  });
+
+  step('"Create Bug Report…" writes report.md, timeline.svg, timeline.png and flow.pcapng into a folder beside the capture', async (t) => {
+    assert.ok(noted && pinned, 'the note steps did not run');
+    const frame = captureFrame(page);
+    await runCommand(page, 'TCP Flow Lens: Reset Zoom'); // the whole flow, so that both notes are in the report's range
+    await timelinesIdle(frame, 'after Reset Zoom');
+    const folder = `natbug-buggy-flow${noted.flowId}-report`;
+    await runCommand(page, 'TCP Flow Lens: Create Bug Report…', { opensQuickPick: true });
+    const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await rows.first().waitFor({ timeout: SLOW });
+    // Each row: label, description and detail (the path), as VS Code shows them.
+    const offered = await rows.evaluateAll((items) =>
+      items.map((row) => [row.querySelector('.label-name')?.textContent?.trim(), row.querySelector('.label-description')?.textContent?.trim(), row.textContent.includes('/') ? 'a path' : 'no path', row.textContent]),
+    );
+    t.diagnostic(`offered: ${JSON.stringify(offered)}`);
+    assert.deepEqual(offered.map((row) => row.slice(0, 3)), [
+      [folder, 'a new folder beside the capture', 'a path'],
+      ['Choose a Folder…', 'an existing folder', 'no path'],
+    ]);
+    assert.ok(offered[0][3].includes(join(session.dirs.workspace, folder)), `the first choice does not show its path: ${offered[0][3]}`);
+    await rows.first().click();
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    // The report opens in the Markdown preview when it is written; a failure shows an error notification.
+    const outcome = await Promise.race([
+      activeTab(page).filter({ hasText: 'report.md' }).waitFor({ timeout: 2 * SLOW }).then(() => 'opened'),
+      page.locator('.notifications-toasts .notification-list-item').filter({ has: page.locator('.codicon-error') }).first().waitFor({ timeout: 2 * SLOW }).then(() => 'error'),
+    ]).catch(() => 'timeout');
+    assert.deepEqual(await errorToasts(page), [], 'the report showed an error');
+    assert.equal(outcome, 'opened', 'report.md did not open');
+    const out = join(session.dirs.workspace, folder);
+    const written = (await readdir(out)).sort();
+    t.diagnostic(`${folder}: ${written.join(', ')}`);
+    assert.deepEqual(written, ['flow.pcapng', 'report.md', 'timeline.png', 'timeline.svg']);
+    const report = await readFile(join(out, 'report.md'), 'utf8');
+    const heading = `# TCP flow ${noted.flowId}: ${noted.a} → ${noted.b}`;
+    assert.equal(report.split('\n')[0], heading, 'report.md does not name the flow');
+    assert.ok(report.includes(`- **Flow ${noted.flowId}**: ${noted.a} → ${noted.b}, frames `), 'report.md has no flow line');
+    assert.ok(report.includes(`: ${NOTE_TEXT}\n`), 'report.md does not list the note');
+    assert.ok(report.includes(`: ${pinned}\n`), 'report.md does not list the pinned finding');
+    assert.ok(report.includes('](timeline.png)'), 'report.md does not show timeline.png');
+    const png = await readFile(join(out, 'timeline.png'));
+    assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG', 'timeline.png is not a PNG');
+    assert.match(await readFile(join(out, 'timeline.svg'), 'utf8'), /<svg[\s>]/, 'timeline.svg is not an SVG');
+    const pcapng = await readFile(join(out, 'flow.pcapng'));
+    assert.equal(pcapng.readUInt32LE(0), 0x0a0d0d0a, 'flow.pcapng does not start with a section header block');
+    t.diagnostic(`report.md: ${report.split('\n').length} lines; timeline.png ${png.length} bytes; flow.pcapng ${pcapng.length} bytes`);
+    t.diagnostic(`screenshot ${await shot('natbug-report')}`);
   });
 
   step('a damaged capture shows the warning with its byte offset and the part that was read', async (t) => {

@@ -1,5 +1,5 @@
 /** Lane legends, notes (scale unknown, Recv-Q inferred) and the canvases' text alternatives. */
-import type { SeriesResult, StallRow } from '../../src/protocol';
+import type { NoteRow, SeriesResult, StallRow } from '../../src/protocol';
 import { formatDuration } from '../format';
 import { type Lane, type LaneId, setLegend, setNote } from './laneDom';
 
@@ -42,7 +42,12 @@ export function updateLegends(lanes: Lane[], data: SeriesResult | undefined): vo
 }
 
 /** What a screen reader hears for each lane canvas; the flow list and findings panel carry the details. */
-export function describeLanes(id: LaneId, data: SeriesResult | undefined, stalls: StallRow[]): string {
+export function describeLanes(id: LaneId, data: SeriesResult | undefined, stalls: StallRow[], notes: readonly NoteRow[] = []): string {
+  const text = describeLane(id, data, stalls);
+  return notes.length === 0 ? text : `${text}; ${notes.length} note${notes.length === 1 ? '' : 's'} (${notes.map((n) => n.label).join(', ')})`;
+}
+
+function describeLane(id: LaneId, data: SeriesResult | undefined, stalls: StallRow[]): string {
   const owed = stalls.filter((s) => s.owed);
   const stallText = stalls.length === 0 ? 'no stalls' : `${stalls.length} stall${stalls.length === 1 ? '' : 's'} totalling ${formatDuration(stalls.reduce((a, s) => a + s.end - s.start, 0))}`;
   const owedText = owed.length === 0 ? 'no owed window updates' : `${owed.length} owed window update${owed.length === 1 ? '' : 's'}`;

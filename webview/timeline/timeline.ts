@@ -233,7 +233,7 @@ export class Timeline {
     this.lanesElement.dataset.state = this.data ? 'ready' : 'loading';
     if (this.data) this.lanesElement.dataset.query = JSON.stringify(this.data.query);
     else delete this.lanesElement.dataset.query;
-    for (const lane of this.lanes) lane.canvas.setAttribute('aria-label', describeLanes(lane.id, this.data, this.stalls));
+    for (const lane of this.lanes) lane.canvas.setAttribute('aria-label', describeLanes(lane.id, this.data, this.stalls, this.notes));
   }
 
   private pixelWidth(): number {

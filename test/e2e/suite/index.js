@@ -127,6 +127,63 @@ test('the editor commands run against an open capture and with none open', async
   await closeAllEditors();
 });
 
+test('the notes and report commands run against an open capture: pin, undo, copy as Markdown, create a report', async () => {
+  const commands = ['pinFinding', 'undoNoteChange', 'copyFindingMarkdown', 'createReport'].map((c) => `tcpFlowLens.${c}`);
+  const registered = new Set(await vscode.commands.getCommands(true));
+  assert.deepEqual(commands.filter((c) => !registered.has(c)), [], 'a notes or report command is not registered');
+  const uri = workspaceFile('natbug-buggy.pcap');
+  const sidecar = workspaceFile('natbug-buggy.pcap.tcpflowlens.json');
+  await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
+  await activeCustomTab(uri);
+  // "Pin Finding as Note" with no finding selected pins the capture's first finding. The command
+  // awaits the sidecar's write; while the capture is still being read it only says so: run it again.
+  const pinned = await waitFor(async () => {
+    await vscode.commands.executeCommand('tcpFlowLens.pinFinding');
+    return notesIn(sidecar);
+  }, 'the sidecar after "Pin Finding as Note"');
+  assert.equal(pinned.length, 1, `one pinned note: ${JSON.stringify(pinned)}`);
+  assert.ok(pinned[0].finding && pinned[0].finding.frames.length > 0, `the pinned note names no finding: ${JSON.stringify(pinned[0])}`);
+  assert.ok(pinned[0].text.length > 0, 'the pinned note has no text');
+  say(`  pinned: ${pinned[0].finding.kind} "${pinned[0].text}"`);
+  await vscode.commands.executeCommand('tcpFlowLens.copyFindingMarkdown');
+  // The report, into a folder given as the command's argument (the palette asks where).
+  const out = workspaceFile('host-report');
+  await vscode.commands.executeCommand('tcpFlowLens.createReport', out);
+  const names = (await vscode.workspace.fs.readDirectory(out)).map(([name]) => name).sort();
+  say(`  host-report: ${names.join(', ')}`);
+  assert.deepEqual(names, ['flow.pcapng', 'report.md', 'timeline.png', 'timeline.svg']);
+  const report = Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(out, 'report.md'))).toString('utf8');
+  assert.match(report.split('\n')[0], /^# TCP flow 0: \S+:\d+ → \S+:\d+$/, 'report.md does not name the flow');
+  assert.ok(report.includes(`: ${pinned[0].text}\n`), 'report.md does not list the pinned note');
+  // Undo takes the pinned note away again: the sidecar stays, with no notes.
+  await vscode.commands.executeCommand('tcpFlowLens.undoNoteChange');
+  const after = await waitFor(async () => ((await notesIn(sidecar))?.length === 0 ? [] : null), 'the sidecar after "Undo Note Change"');
+  assert.deepEqual(after, []);
+  await closeAllEditors();
+  await vscode.workspace.fs.delete(sidecar);
+  await vscode.workspace.fs.delete(out, { recursive: true });
+});
+
+/** The sidecar's notes, or null while it is missing. */
+async function notesIn(uri) {
+  try {
+    return JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8')).notes;
+  } catch {
+    return null;
+  }
+}
+
+/** `probe()`'s first truthy answer, polled; fails after `timeoutMs`. */
+async function waitFor(probe, what, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) assert.fail(`${what}: nothing after ${timeoutMs / 1000} s`);
+    await sleep(500);
+  }
+}
+
 test('contributed settings have their declared defaults and can be changed', async () => {
   const sections = [contributes().configuration ?? []].flat();
   const properties = Object.assign({}, ...sections.map((s) => s.properties ?? {}));
