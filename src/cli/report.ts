@@ -15,10 +15,10 @@ import { commentsFor, flowFrames, writeTrimmedCapture } from '../core/report/tri
 import { summarizeCapture } from '../core/summary';
 import { toCaptureView } from '../core/view/captureView';
 import { buildSeries } from '../core/view/series';
-import type { CaptureView, Direction, NoteRow } from '../protocol';
+import type { CaptureView, Direction, NoteRow, TimelinePagePayload } from '../protocol';
 import { flowById, type LoadedCapture, loadCapture, parseCommand, print, seconds, TOOL, UsageError, version } from './common';
 import { writeCompareImages } from './compareImage';
-import { IMAGE_WIDTH, PNG_SCALE, renderTimeline, type TimelinePayload } from './timeline';
+import { IMAGE_WIDTH, PNG_SCALE, renderTimeline } from './timeline';
 
 export async function reportCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(argv, { flow: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, compare: { type: 'string' }, direction: { type: 'string' }, 'no-images': { type: 'boolean' } });
@@ -96,7 +96,7 @@ async function images_(c: LoadedCapture, flow: Flow, view: CaptureView, notes: S
 }
 
 /** What the timeline page draws: the flow's data direction (or the one given) over [t0, t1], that receiver's stalls, the notes numbered as in report.md. */
-export function timelinePayload(c: LoadedCapture, flow: Flow, view: CaptureView, notes: ShownNote[], t0: number, t1: number, shown?: Direction): TimelinePayload {
+export function timelinePayload(c: LoadedCapture, flow: Flow, view: CaptureView, notes: ShownNote[], t0: number, t1: number, shown?: Direction): TimelinePagePayload {
   const metrics = flowMetrics(flow, c.analyses[flow.id]);
   const direction = shown ?? metrics.dataDirection;
   const receiver = direction === 'ab' ? 'b' : 'a';

@@ -8,23 +8,13 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { NoteRow, SeriesResult, StallRow } from '../protocol';
+import type { ComparePagePayload, TimelinePagePayload } from '../protocol';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The image's width in CSS px, and the pixel density of the PNG (2: crisp when shown 1000 px wide). */
 export const IMAGE_WIDTH = 1000;
 export const PNG_SCALE = 2;
 
-export interface TimelinePayload {
-  title: string;
-  subtitle: string[];
-  series: SeriesResult;
-  stalls: StallRow[];
-  notes: NoteRow[];
-  t0: number;
-  t1: number;
-  width: number;
-}
 
 /** The folder holding package.json, media/ and dist/, from dist/cli.js or src/cli/*.ts alike. */
 export function packageRoot(from = __dirname): string {
@@ -57,16 +47,9 @@ export function encodeTyped(value: unknown): unknown {
   return value;
 }
 
-/** The before/after overlay: each run's series with times from its flow's start. */
-export interface ComparePayload {
-  title: string;
-  runs: { label: string; series: SeriesResult }[];
-  span: number;
-  width: number;
-}
 
 /** The page with the lanes drawn (`draw`: a flow's three lanes; `compare`: two Sequence lanes overlaid), ready for a screenshot or `svg()`; the caller closes the browser. */
-export async function openTimelinePage(payload: TimelinePayload | ComparePayload, root = packageRoot(), call: 'draw' | 'compare' = 'draw') {
+export async function openTimelinePage(payload: TimelinePagePayload | ComparePagePayload, root = packageRoot(), call: 'draw' | 'compare' = 'draw') {
   if (!existsSync(CHROMIUM)) throw new Error(`the timeline images need Chromium at ${CHROMIUM} (Debian: apt-get install chromium; or set CHROMIUM_PATH)`);
   const playwright = await loadPlaywright();
   const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--font-render-hinting=none'] });
@@ -100,7 +83,7 @@ async function loadPlaywright(): Promise<typeof import('playwright-core')> {
 }
 
 /** Both images of one selection (or of a before/after overlay). */
-export async function renderTimeline(payload: TimelinePayload | ComparePayload, root = packageRoot(), call: 'draw' | 'compare' = 'draw'): Promise<{ png: Buffer; svg: string }> {
+export async function renderTimeline(payload: TimelinePagePayload | ComparePagePayload, root = packageRoot(), call: 'draw' | 'compare' = 'draw'): Promise<{ png: Buffer; svg: string }> {
   const { browser, page } = await openTimelinePage(payload, root, call);
   try {
     const png = await page.locator('#report').screenshot({ type: 'png' });

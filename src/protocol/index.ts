@@ -13,3 +13,4 @@ export * from './messages';
 export * from './rows';
 export * from './timelineData';
 export * from './marks';
+export * from './reportPage';

@@ -4,7 +4,7 @@
  * colour of its own (before orange, after blue), so a fix's PR shows the staircase flatten out.
  */
 import { scaleLinear } from 'd3';
-import type { SeriesResult } from '../../src/protocol';
+import type { ComparePagePayload } from '../../src/protocol';
 import { h, s } from '../dom';
 import { readTheme, type Theme } from '../theme';
 import { createLane, drawTimeAxis, drawValueAxis, fitCanvas, GUTTER, laneContext, drawGrid, type Lane } from '../timeline/laneDom';
@@ -12,21 +12,12 @@ import { drawSequenceLane, sequenceExtent } from '../timeline/sequenceLane';
 import { valueScale } from '../timeline/scales';
 import { applyLightTheme } from './lightTheme';
 
-export interface ComparePayload {
-  title: string;
-  /** Each run's label and its series, times already relative to its flow's start. */
-  runs: { label: string; series: SeriesResult }[];
-  /** Seconds shown: 0 to the longer flow's duration. */
-  span: number;
-  width: number;
-}
-
 /** One colour for everything a run draws, so the two read apart. */
 function runTheme(base: Theme, colour: string): Theme {
   return { ...base, data: colour, ack: colour, window: colour, sack: colour, retransmission: colour, probe: colour, outOfWindow: colour, windowFull: colour, stall: colour };
 }
 
-export function drawCompare(payload: ComparePayload): { root: HTMLElement; lanes: Lane[]; timeAxis: SVGSVGElement; paint(lanes: Lane[]): void } {
+export function drawCompare(payload: ComparePagePayload): { root: HTMLElement; lanes: Lane[]; timeAxis: SVGSVGElement; paint(lanes: Lane[]): void } {
   applyLightTheme();
   const lane = createLane('sequence', () => undefined);
   const timeAxis = s('svg', { class: 'time-axis', 'aria-hidden': 'true' });

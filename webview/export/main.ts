@@ -5,7 +5,7 @@
  * replays the same renderFrame into SvgContext and adds the lane headers and axes from the page.
  */
 import { scaleLinear } from 'd3';
-import type { NoteRow, SeriesResult, StallRow } from '../../src/protocol';
+import type { ComparePagePayload, TimelinePagePayload } from '../../src/protocol';
 import { h, s } from '../dom';
 import { readTheme } from '../theme';
 import { createLane, fitCanvas, GUTTER, type Lane, LANE_IDS } from '../timeline/laneDom';
@@ -15,21 +15,8 @@ import { applyLightTheme } from './lightTheme';
 import { SvgContext } from './svgContext';
 import { decodeTyped } from './typed';
 import { svgDocument } from './svgDocument';
-import { type ComparePayload, drawCompare } from './compare';
+import { drawCompare } from './compare';
 
-/** What the CLI sends: one flow's series over [t0, t1] in one direction, its stalls (that receiver) and notes. */
-export interface ExportPayload {
-  title: string;
-  /** Lines under the title (each kept on one line, so the SVG places them as the page does). */
-  subtitle: string[];
-  series: SeriesResult;
-  stalls: StallRow[];
-  notes: NoteRow[];
-  t0: number;
-  t1: number;
-  /** Width of the whole image in CSS px. */
-  width: number;
-}
 
 interface Drawn {
   root: HTMLElement;
@@ -40,7 +27,7 @@ interface Drawn {
 let drawn: Drawn | undefined;
 
 function draw(json: string): void {
-  const payload = decodeTyped<ExportPayload>(JSON.parse(json));
+  const payload = decodeTyped<TimelinePagePayload>(JSON.parse(json));
   applyLightTheme();
   const lanes = LANE_IDS.map((id) => createLane(id, () => undefined));
   const timeAxis = s('svg', { class: 'time-axis', 'aria-hidden': 'true' });
@@ -67,7 +54,7 @@ function draw(json: string): void {
 
 /** The before/after overlay (compare.ts). */
 function compare(json: string): void {
-  drawn = drawCompare(decodeTyped<ComparePayload>(JSON.parse(json)));
+  drawn = drawCompare(decodeTyped<ComparePagePayload>(JSON.parse(json)));
 }
 
 /** timeline.svg: renderFrame again, each lane's canvas calls recorded by an SvgContext, placed where the canvases are. */
