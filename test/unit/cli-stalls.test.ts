@@ -5,29 +5,17 @@
  * keep_alive frames), `--ss` errors and warnings, and the human summary (flow line, stall totals, findings).
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { CaptureSummary } from '../../src/core/summary';
+import { analyzeCli as cli, analyzeJson as json, CLI } from '../support/cli';
 import { CORPUS_DIR, corpusAvailable } from '../support/corpus';
 
 const ROOT = resolve(__dirname, '../..');
-const CLI = join(ROOT, 'dist/cli.js');
 const CAPTURE = join(CORPUS_DIR, 'generated/zw02_fionread_stuck.pcap');
 const SAMPLES = join(CORPUS_DIR, 'generated/zw02_fionread_stuck.ss.tsv');
-
-function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, [CLI, 'analyze', ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
-
-function json(...args: string[]): CaptureSummary {
-  const run = cli(...args, '--json');
-  assert.equal(run.code, 0, run.stderr);
-  return JSON.parse(run.stdout) as CaptureSummary;
-}
 
 if (!corpusAvailable()) {
   it('analyze --json --ss on zw02_fionread_stuck.pcap', { skip: 'shared capture corpus not found next to the checkout' }, () => {});

@@ -5,30 +5,19 @@
  * with line numbers as frames, and clear refusals.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { CaptureSummary } from '../../src/core/summary';
+import { analyzeCli as cli, analyzeJson as json } from '../support/cli';
 
 const ROOT = resolve(__dirname, '../..');
-const CLI = join(ROOT, 'dist/cli.js');
 const DIR = join(ROOT, 'test/fixtures/nat-trace');
 const TRACE = join(DIR, 'natbug-buggy.jsonl');
 const LOG = join(DIR, 'natbug-buggy.log');
 const CAPTURE = join(DIR, 'natbug-buggy.pcap');
-
-function cli(...args: string[]) {
-  const run = spawnSync(process.execPath, [CLI, 'analyze', ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
-function json(...args: string[]): CaptureSummary {
-  const run = cli(...args, '--json');
-  assert.equal(run.code, 0, run.stderr);
-  return JSON.parse(run.stdout) as CaptureSummary;
-}
 
 let scratch = '';
 before(() => {
