@@ -52,9 +52,15 @@ export async function copyFindingMarkdown(session: EditorSession, given?: Findin
   }
 }
 
-/** Runs dist/cli.js with the extension host's own runtime (Electron as node, or node in code-server). */
+/**
+ * Runs dist/cli.js with the extension host's own runtime (Electron as node, or node in code-server).
+ * It starts processes (the CLI, and Chromium for the images): never in an untrusted workspace.
+ */
 export function runCli(extensionUri: vscode.Uri, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const cli = vscode.Uri.joinPath(extensionUri, 'dist', 'cli.js').fsPath;
+  if (!vscode.workspace.isTrusted) {
+    return Promise.resolve({ code: 1, stdout: '', stderr: 'this workspace is not trusted: reports and comparisons start a process (the command line and Chromium), which TCP Flow Lens does only in a trusted workspace' });
+  }
   return new Promise((resolve) => {
     execFile(process.execPath, [cli, ...args], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 3) : 0, stdout, stderr: stderr || (err?.message ?? '') });
