@@ -3,6 +3,7 @@
  * stall episodes and findings, the notes. Plain data, built from the core's summary by
  * `core/view/captureView.ts`; times are seconds since the capture start.
  */
+import type { Direction } from './timelineData';
 
 /** One row of the flow table. Endpoints are `address:port`; times in seconds since the capture start. */
 export interface FlowRow {
@@ -43,6 +44,31 @@ export interface FlowHealth {
   owedSeconds: number;
   /** Number of findings by kind. */
   findings: Record<string, number>;
+  /** Why the flow's data sender was slow (issue 19): null when the flow carries no data. */
+  limitedBy?: LimitShareRow | null;
+}
+
+/**
+ * The data sender's states, defined as the Linux kernel counts them (`tcp_info`): receiver window
+ * (`rwnd_limited`), network (busy − rwnd_limited − sndbuf_limited), the sender's buffer
+ * (`sndbuf_limited`), application (not busy) and idle (before the first data, after the last ACK).
+ * The order is the one `SeriesResult.limits.state` codes use (index into this list).
+ */
+export const LIMIT_STATES = ['receiverWindow', 'network', 'sendBuffer', 'application', 'idle'] as const;
+export type LimitState = (typeof LIMIT_STATES)[number];
+
+/** A flow's limited-by split for the flow list and the findings sentence. */
+export interface LimitShareRow {
+  /** The direction that carries the data (the one split). */
+  direction: Direction;
+  /** The state that held longest outside idle, and its share of the time outside idle (0..1). */
+  dominant: LimitState;
+  share: number;
+  /** Seconds per state; `busy` is everything but application and idle (the kernel's busy time). */
+  seconds: Record<LimitState, number>;
+  busy: number;
+  /** Seconds of receiver-window time spent waiting for window updates that were owed. */
+  owedSeconds: number;
 }
 
 /** A stall episode, for shading and brackets. Times in seconds since the capture start. */
@@ -60,7 +86,11 @@ export interface StallRow {
   owed: { seconds: number; confidence: string; moment: number; evidence: string } | null;
 }
 
-/** One finding, as the findings panel lists it. `id` is its index in CaptureView.findings. */
+/**
+ * One finding, as the findings panel lists it. `id` is stable while the capture grows (the same
+ * finding keeps its id in every later update); for a file read once it equals its index in
+ * CaptureView.findings (sorted by time).
+ */
 export interface FindingRow {
   id: number;
   flowId: number;
@@ -89,6 +119,21 @@ export interface NoteRow {
   label: number;
 }
 
+/** A live session's state (issue 13): absent for a file read once. */
+export interface LiveState {
+  /** What the user attached to, as shown in the status bar ('tcpdump -i tun0', 'tcp:127.0.0.1:9000', a followed file's path). */
+  source: string;
+  state: 'connecting' | 'attached' | 'paused' | 'reconnecting' | 'ended';
+  /** Why it ended or is reconnecting, when it says. */
+  message?: string;
+  /** Interruptions of the source (a socket that dropped): seconds since the capture start; `end` null while still cut off. */
+  gaps: { start: number; end: number | null; reason: string }[];
+  /** Packets that left the bounded history (their flows, stalls and findings stay), and the time before which data is gone. */
+  dropped: { packets: number; before: number } | null;
+  /** Events per second received, averaged over the last few seconds. */
+  eventsPerSecond: number;
+}
+
 /** Everything the first version of the editor shows about a capture. */
 export interface CaptureView {
   fileName: string;
@@ -107,6 +152,14 @@ export interface CaptureView {
   partial: boolean;
   /** pcapng packet comments of the capture, as read-only notes (the host adds the sidecar's notes). */
   comments?: NoteRow[];
+  /**
+   * Grows by one with every update of the same capture (a file still being read, a live source): the
+   * view is a whole new snapshot each time, and stall/finding ids are stable across revisions.
+   */
+  revision?: number;
+  /** True once the whole file was read (or the live source ended) and analysed; false for updates before that. */
+  complete?: boolean;
+  live?: LiveState;
 }
 
 /** Why a capture could not be shown. `notCapture` carries the reader's reason and byte offset. */

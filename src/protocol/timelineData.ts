@@ -54,6 +54,12 @@ export interface SeriesResult {
    */
   windowScale: 'handshake' | 'not-used' | 'inferred' | 'assumed' | 'unknown';
   markers: { time: Float64Array; value: Float64Array; kind: Uint8Array; frame: Uint32Array };
+  /**
+   * The data sender's state strip (issue 19) over the range: intervals [start, end) with `state` an
+   * index into LIMIT_STATES (rows.ts); adjacent intervals narrower than a pixel are merged into the
+   * one that covers most of that pixel. Absent when the direction carries no data.
+   */
+  limits?: { start: Float64Array; end: Float64Array; state: Uint8Array };
   /** Full extent of the flow, for the reset zoom and the axes. */
   extent: { t0: number; t1: number; seqMax: number; windowMax: number; recvQMax: number };
 }
