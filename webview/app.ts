@@ -13,6 +13,7 @@ import { defaultDirection, entries, mostOwedFlow } from './flowColumns';
 import { bindKeys } from './keyboard';
 import { NoteActions } from './noteActions';
 import { type Actions, ReadingBar, renderEmpty, renderFailure, renderHeader, renderWarnings } from './captureParts';
+import { renderLiveState } from './liveParts';
 import type { Rpc } from './rpc';
 import { readTheme, watchTheme } from './theme';
 import type { LaneId } from './timeline/laneDom';
@@ -37,6 +38,10 @@ export class CaptureApp {
   private direction: Direction = 'ab';
   /** True while summaries of a capture still being read arrive (with progress). */
   private readingFlows = false;
+  /** True while the capture grows (summaries with complete false, or a live session not ended). */
+  private growing = false;
+  /** What the findings panel shows, to leave it alone when an update changed nothing in it. */
+  private findingsKey = '';
   /** The persisted zoom window applies once, to the flow it was saved for. */
   private restoreView: { t0: number; t1: number } | undefined;
 
@@ -64,6 +69,7 @@ export class CaptureApp {
         onCollapse: (collapsed: LaneId[]) => this.rpc.saveState({ collapsedLanes: collapsed }),
         onPacketSelect: (flowId, frame) => this.showPacket(flowId, frame),
         onContextMenu: (at) => this.noteActions.contextMenu(at),
+        onFollowChange: (following) => this.toolbar.showFollow(this.growing, following),
       },
       readTheme(),
       (state.collapsedLanes ?? []) as LaneId[],
@@ -73,6 +79,7 @@ export class CaptureApp {
       zoomIn: () => this.timeline.zoomBy(2),
       zoomOut: () => this.timeline.zoomBy(0.5),
       resetZoom: () => this.timeline.resetZoom(),
+      toggleFollow: () => this.toggleFollow(),
     });
     this.toolbar.show(null, 'ab');
     this.findings = new FindingsPanel({
@@ -93,6 +100,7 @@ export class CaptureApp {
       previousFinding: () => this.command('previousFinding'),
       clearSelection: () => this.timeline.selectPacket(null),
       addNote: () => this.noteActions.addHere(),
+      toggleFollow: () => this.toggleFollow(),
     });
   }
 
@@ -120,13 +128,22 @@ export class CaptureApp {
     this.root.replaceChildren(renderFailure(fileName, failure, this.actions));
   }
 
-  /** A summary: the whole capture, or (while reading) the flows so far. */
+  /**
+   * A summary: the whole capture, the flows so far of a file being read (progress, no analysis), or
+   * one update of a growing capture (a live session, or a file read in updates: `complete` false).
+   * Updates keep what the user chose: the flow, the finding, the zoom, sort and filter.
+   */
   summary(view: CaptureView, stillReading: boolean): void {
     const first = !this.capture;
     this.capture = view;
     this.reading.notePackets(view.packets);
-    if (!stillReading) this.readingSlot.replaceChildren();
-    this.headerSlot.replaceChildren(renderHeader(view));
+    this.growing = !stillReading && (view.complete === false || (view.live !== undefined && view.live.state !== 'ended'));
+    this.timeline.setGrowing(this.growing);
+    this.timeline.setGaps(view.live?.gaps ?? []);
+    this.toolbar.showFollow(this.growing, this.timeline.isFollowing);
+    // The reading bar stays while updates of a file still being read arrive.
+    if (!stillReading && view.complete !== false) this.readingSlot.replaceChildren();
+    this.headerSlot.replaceChildren(renderHeader(view), renderLiveState(view) ?? '');
     this.warningsSlot.replaceChildren(renderWarnings(view) ?? '');
     const empty = view.flows.length === 0;
     this.emptySlot.replaceChildren(empty && !stillReading ? renderEmpty(view) : '');
@@ -145,8 +162,33 @@ export class CaptureApp {
     this.readingFlows = false;
     const saved = this.rpc.state.selectedFlowId;
     const keep = view.flows.find((f) => f.id === (this.selectedFlow?.id ?? saved));
+    if (keep && keep.id === this.selectedFlow?.id && this.timeline.flow?.id === keep.id) return this.refreshFlow(keep);
     const pick = keep ?? mostOwedFlow(entries(view.flows, view.health)) ?? null;
     this.selectFlow(pick?.id ?? null, false);
+  }
+
+  /** The selected flow in a newer summary: its timelines and findings catch up; nothing the user chose moves. */
+  private refreshFlow(flow: FlowRow): void {
+    this.selectedFlow = flow;
+    this.timeline.update(flow, this.capture?.stalls ?? []);
+    this.toolbar.show(flow, this.direction);
+    this.showFindings(flow, this.findings.selected?.id ?? this.rpc.state.selectedFindingId ?? null);
+  }
+
+  /** The flow's findings in the panel (in time order, FindingsPanel sorts), unless they are the ones already shown. */
+  private showFindings(flow: FlowRow | null, selectedId: number | null): void {
+    const findings = flow ? (this.capture?.findings ?? []).filter((f) => f.flowId === flow.id) : [];
+    const key = `${flow?.id}:${selectedId}:${findings.map((f) => `${f.id}@${f.time}-${f.end}:${f.message}`).join('|')}`;
+    if (key === this.findingsKey) return;
+    this.findingsKey = key;
+    this.findings.setFindings(findings, selectedId);
+  }
+
+  /** f or the Follow button: follow the live edge, or stop following. */
+  private toggleFollow(): void {
+    if (!this.growing) return;
+    this.timeline.setFollowing(!this.timeline.isFollowing);
+    this.toolbar.showFollow(true, this.timeline.isFollowing);
   }
 
   /** The capture's notes (the host sends them after the summary and whenever they change). */
@@ -198,8 +240,7 @@ export class CaptureApp {
     }
     this.toolbar.show(flow, this.direction);
     this.noteActions.show(flow?.id ?? null);
-    const findings = flow ? (view?.findings ?? []).filter((f) => f.flowId === flow.id) : [];
-    this.findings.setFindings(findings, changed && byUser ? null : (state.selectedFindingId ?? null));
+    this.showFindings(flow, changed && byUser ? null : (state.selectedFindingId ?? null));
     if (changed) {
       this.rpc.saveState({ selectedFlowId: flow?.id, direction: this.direction, ...(byUser ? { view: undefined, selectedFindingId: undefined } : {}) });
       this.postView();
@@ -212,7 +253,7 @@ export class CaptureApp {
     this.flowGrid.setSelected(undefined);
     this.timeline.setFlow(null, [], 'ab');
     this.toolbar.show(null, 'ab');
-    this.findings.setFindings([], null);
+    this.showFindings(null, null);
     this.details.clear();
   }
 

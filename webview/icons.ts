@@ -18,6 +18,7 @@ const PATHS = {
   arrowDown: 'M8 2.5v11M4 9.5l4 4 4-4',
   filter: 'M1.5 2.5h13L9.5 8.5v5l-3-1.5V8.5z',
   pulse: 'M1 8h3l2-5 4 10 2-5h3',
+  follow: 'M1.5 8h9M7.5 5l3 3-3 3M13.5 2.5v11',
   clock: 'M8 14.5A6.5 6.5 0 1 0 8 1.5a6.5 6.5 0 0 0 0 13zM8 4v4l3 2',
   refresh: 'M13.5 8A5.5 5.5 0 1 1 11.9 4.1M13.5 2.5v2.8h-2.8',
   note: 'M3 1.5h7l3 3v10H3zM10 1.5v3h3M5.5 8h5M5.5 11h5',

@@ -1,6 +1,7 @@
 /**
  * Keys, like Wireshark's graph dialogs: + / − zoom, arrows pan (shift: further), 0 resets, d switches
- * direction, n / p go to the next / previous finding, m adds a note, Escape clears the selected packet.
+ * direction, n / p go to the next / previous finding, m adds a note, f toggles following the live edge,
+ * Escape clears the selected packet.
  */
 export interface KeyActions {
   zoomIn(): void;
@@ -13,6 +14,8 @@ export interface KeyActions {
   clearSelection(): void;
   /** m: add a note (the selected or hovered packet, else the instant under the pointer). */
   addNote(): void;
+  /** f: follow the live edge of a growing capture, or stop (a terminal's scroll lock). */
+  toggleFollow(): void;
 }
 
 /** Typing in a text field, or a key with a modifier, is not a command. */
@@ -43,6 +46,8 @@ export function bindKeys(target: Document, actions: KeyActions): void {
       Escape: actions.clearSelection,
       m: actions.addNote,
       M: actions.addNote,
+      f: actions.toggleFollow,
+      F: actions.toggleFollow,
     };
     const run = map[e.key];
     if (!run) return;

@@ -8,14 +8,19 @@ export interface ToolbarActions {
   zoomIn(): void;
   zoomOut(): void;
   resetZoom(): void;
+  /** The Follow toggle (key f): on, the view stays at the live edge. */
+  toggleFollow(): void;
 }
 
 export class Toolbar {
   readonly element: HTMLElement;
   private readonly title = h('h2', { class: 'flow-title' });
   private readonly directionButton: HTMLButtonElement;
+  private readonly followButton: HTMLButtonElement;
 
   constructor(actions: ToolbarActions) {
+    this.followButton = button('Follow', icon('follow'), actions.toggleFollow, { class: 'secondary follow', 'aria-pressed': 'true', 'aria-keyshortcuts': 'f', title: 'Follow the live edge (f): new data scrolls into view; a zoom or pan back stops it' });
+    this.followButton.hidden = true;
     this.directionButton = button('Switch direction (d)', icon('arrowSwap'), actions.switchDirection, { class: 'secondary', 'aria-keyshortcuts': 'd' });
     this.element = h(
       'div',
@@ -24,6 +29,7 @@ export class Toolbar {
       h(
         'div',
         { class: 'tools' },
+        this.followButton,
         this.directionButton,
         button('Zoom in (+)', icon('zoomIn'), actions.zoomIn, { 'aria-keyshortcuts': '+' }, true),
         button('Zoom out (−)', icon('zoomOut'), actions.zoomOut, { 'aria-keyshortcuts': '-' }, true),
@@ -31,6 +37,12 @@ export class Toolbar {
         h('span', { class: 'hint muted' }, 'wheel zoom · drag pan · shift-drag zoom to range'),
       ),
     );
+  }
+
+  /** The Follow toggle shows while the capture grows, pressed while the view follows its end. */
+  showFollow(growing: boolean, following: boolean): void {
+    this.followButton.hidden = !growing;
+    this.followButton.setAttribute('aria-pressed', String(following));
   }
 
   show(flow: FlowRow | null, direction: Direction): void {

@@ -5,6 +5,7 @@
 import type { PacketDetails, SeriesResult, StallRow } from '../../src/protocol';
 import { h } from '../dom';
 import { formatCount } from '../format';
+import { type Gap, gapAt } from './gaps';
 import { type Hit, hitTest } from './hit';
 import { GUTTER, type Lane, type LaneId } from './laneDom';
 import { type Scale, stepAt } from './scales';
@@ -24,7 +25,7 @@ export interface PointerTarget {
   /** The current time scale (zoom applied). */
   x(): Scale;
   /** What is on screen for the flow shown: the series answer, each lane's value scale, its stalls; null with no flow. */
-  shown(): { data: SeriesResult | undefined; scales: ReadonlyMap<LaneId, Scale>; stalls: readonly StallRow[] } | null;
+  shown(): { data: SeriesResult | undefined; scales: ReadonlyMap<LaneId, Scale>; stalls: readonly StallRow[]; gaps?: readonly Gap[]; dataEnd?: number } | null;
   /** Draw the hover ring and crosshair at `hit` and `x` (null: none). */
   hover(hit: Hit | null, x: number | null): void;
   hoveredFrame(): number | null;
@@ -67,7 +68,9 @@ export function attachPointer(tl: PointerTarget): void {
     const hit = data ? hitTest(data, at.lane.id, x, shown.scales.get(at.lane.id), p.x, at.y) : null;
     tl.hover(hit, p.x);
     const stall = shown.stalls.find((s) => t >= s.start && t <= s.end) ?? null;
-    const show = () => tl.tooltip.show({ hit, details: hit ? (details.get(hit.frame) ?? null) : null, reading: reading(data, at.lane, t), stall, time: t }, p.x, p.y, { width: p.rect.width, height: tl.height() });
+    const gap = gapAt(shown.gaps ?? [], t, shown.dataEnd ?? t);
+    const gapShown = gap ? { reason: gap.reason, open: gap.end === null } : null;
+    const show = () => tl.tooltip.show({ hit, details: hit ? (details.get(hit.frame) ?? null) : null, reading: reading(data, at.lane, t), stall, time: t, gap: gapShown }, p.x, p.y, { width: p.rect.width, height: tl.height() });
     show();
     clearTimeout(detailsTimer);
     if (hit && hit.count === 1 && !details.has(hit.frame)) {

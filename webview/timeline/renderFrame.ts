@@ -5,6 +5,7 @@
  */
 import type { NoteRow, SeriesResult, StallRow } from '../../src/protocol';
 import type { Theme } from '../theme';
+import { drawGaps, type Gap } from './gaps';
 import { drawOwedLines, drawOwedMarkers, drawStallShading, MARKER_STRIP } from './highlights';
 import type { Hit } from './hit';
 import { drawGrid, drawTimeAxis, drawValueAxis, GUTTER, type Lane, type LaneId, laneContext } from './laneDom';
@@ -27,6 +28,9 @@ export interface Frame {
   /** Notes of the flow (all directions), and the one selected in the Notes list. */
   notes?: readonly NoteRow[];
   selectedNoteId?: string | null;
+  /** A live source's interruptions, hatched over the data; an open one runs to `dataEnd`. */
+  gaps?: readonly Gap[];
+  dataEnd?: number;
 }
 
 const AXIS_LABELS: Record<LaneId, string> = { sequence: 'relative seq', window: 'bytes', recvq: 'bytes' };
@@ -48,6 +52,7 @@ export function renderFrame(f: Frame): Map<LaneId, Scale> {
       else if (lane.id === 'window') drawWindowLane(ctx, lane, f.x, y, f.data, f.theme);
       else drawRecvQLane(ctx, lane, f.x, y, f.data, f.theme);
     }
+    drawGaps(ctx, lane, f.x, f.gaps ?? [], f.dataEnd ?? t1, f.theme);
     drawOwedLines(ctx, lane, f.x, f.stalls, f.theme, top ? MARKER_STRIP : 0);
     if (top) drawOwedMarkers(ctx, lane, f.x, f.stalls, f.theme);
     drawNotes(ctx, lane, f.x, f.notes ?? [], f.theme, f.selectedNoteId ?? null);

@@ -7,6 +7,8 @@ import { type ZoomTransform, zoomIdentity } from 'd3';
 import type { Direction, FlowRow, NoteRow, PacketDetails, SeriesQuery, SeriesResult, StallRow } from '../../src/protocol';
 import { h, s } from '../dom';
 import type { Theme } from '../theme';
+import { atLiveEdge, viewAfterGrowth } from './follow';
+import type { Gap } from './gaps';
 import { stallsFor } from './highlights';
 import { findFrame, type Hit } from './hit';
 import { createLane, fitCanvas, GUTTER, LANE_IDS, type Lane, type LaneId, RIGHT_MARGIN, setCollapsed } from './laneDom';
@@ -26,6 +28,8 @@ export interface TimelineHost {
   onPacketSelect(flowId: number, frame: number | null): void;
   /** Right-click in a lane: the time under the pointer and the packet there, if any; (x, y) in the timeline's coordinates. */
   onContextMenu?(at: { time: number; hit: Hit | null; x: number; y: number }): void;
+  /** Following the live edge turned on or off (a zoom or pan away from it, back to it, or the toggle). */
+  onFollowChange?(following: boolean): void;
 }
 
 export class Timeline {
@@ -54,6 +58,12 @@ export class Timeline {
   /** The selected flow's notes, and the one chosen in the Notes list. */
   notes: NoteRow[] = [];
   selectedNoteId: string | null = null;
+  /** True while the capture grows (a live source, a file still being read): the view may follow its end. */
+  private growing = false;
+  private following = true;
+  private gaps: readonly Gap[] = [];
+  /** Set while the user (keys, toolbar, a chosen finding) moves the view through code rather than d3's own events. */
+  private userMove = false;
 
   constructor(
     readonly host: TimelineHost,
@@ -79,7 +89,7 @@ export class Timeline {
       height: () => this.element.clientHeight,
       plotWidth: () => this.plotWidth(),
       x: () => this.x(),
-      shown: () => (this.flow ? { data: this.data, scales: this.scales, stalls: this.stalls } : null),
+      shown: () => (this.flow ? { data: this.data, scales: this.scales, stalls: this.stalls, gaps: this.gaps, dataEnd: this.extent?.t1 } : null),
       hover: (hit, x) => {
         this.hovered = hit;
         this.hoverX = x;
@@ -137,6 +147,55 @@ export class Timeline {
     this.setFlow(this.flow, this.allStalls, direction, view ?? undefined);
   }
 
+  /**
+   * The same flow in a newer summary of a growing capture: new stalls, and when it grew a new extent
+   * (the view follows it or stays, see follow.ts) and fresh series; the selected packet, the zoom and
+   * the lanes stay as they are.
+   */
+  update(flow: FlowRow, stalls: StallRow[]): void {
+    if (this.flow?.id !== flow.id) return this.setFlow(flow, stalls, this.direction);
+    const grew = flow.packetsAtoB + flow.packetsBtoA !== this.flow.packetsAtoB + this.flow.packetsBtoA || flow.duration !== this.flow.duration || flow.start !== this.flow.start;
+    this.flow = flow;
+    this.allStalls = stalls;
+    this.stalls = stallsFor(stalls, flow.id, this.direction);
+    if (grew) {
+      // Cached answers describe the flow as it was: keep drawing the last one until the new one comes.
+      this.cache.clear();
+      this.setExtent({ t0: flow.start, t1: flow.start + flow.duration });
+      this.requestSeries(true);
+    }
+    this.schedule();
+  }
+
+  /** Whether the capture still grows; when it stops, following no longer means anything. */
+  setGrowing(growing: boolean): void {
+    if (growing === this.growing) return;
+    this.growing = growing;
+    this.lanesElement.dataset.following = String(growing && this.following);
+  }
+
+  /** A live source's interruptions, drawn as hatched bands. */
+  setGaps(gaps: readonly Gap[]): void {
+    this.gaps = gaps;
+    this.lanesElement.dataset.gaps = String(gaps.length);
+    this.schedule();
+  }
+
+  get isFollowing(): boolean {
+    return this.growing && this.following;
+  }
+
+  /** The Follow toggle: on, the view jumps to the live edge (keeping its width) and moves with it. */
+  setFollowing(on: boolean): void {
+    this.changeFollowing(on);
+    const view = this.view();
+    if (!on || !view || !this.extent || atLiveEdge(view, this.extent)) return;
+    const width = view.t1 - view.t0;
+    this.layout({ t0: this.extent.t1 - width, t1: this.extent.t1 });
+    this.host.onViewChange(this.view()!);
+    this.requestSeries();
+  }
+
   /** The notes to draw (the selected flow's), and the one to highlight. */
   setNotes(notes: NoteRow[], selectedId: string | null = this.selectedNoteId): void {
     this.notes = notes;
@@ -161,19 +220,29 @@ export class Timeline {
   }
 
   zoomBy(factor: number): void {
-    this.zoom.set(zoomedBy(this.base, this.transform, factor));
+    this.userSet(zoomedBy(this.base, this.transform, factor));
   }
 
   panBy(fraction: number): void {
-    this.zoom.set(pannedBy(this.base, this.transform, fraction));
+    this.userSet(pannedBy(this.base, this.transform, fraction));
   }
 
   resetZoom(): void {
-    this.zoom.set(zoomIdentity);
+    this.userSet(zoomIdentity);
   }
 
   zoomTo(t0: number, t1: number, animate = true): void {
-    animateTo(this.base, this.transform, t0, t1, !animate || this.theme.reducedMotion, (t) => this.zoom.set(t));
+    animateTo(this.base, this.transform, t0, t1, !animate || this.theme.reducedMotion, (t) => this.userSet(t));
+  }
+
+  /** A view change the user asked for (keys, buttons, a finding): it decides following like a wheel or drag does. */
+  private userSet(t: ZoomTransform): void {
+    this.userMove = true;
+    try {
+      this.zoom.set(t);
+    } finally {
+      this.userMove = false;
+    }
   }
 
   /** Rings a packet and reports it, to show its details. */
@@ -223,7 +292,7 @@ export class Timeline {
     this.data = this.cache.best({ flowId: this.flow.id, direction: this.direction, t0, t1, pixelWidth: this.pixelWidth() }) ?? this.data;
     if (this.data && (this.data.query.flowId !== this.flow.id || this.data.query.direction !== this.direction)) this.data = undefined;
     if (this.selectedFrame !== null && this.data) this.selected = findFrame(this.data, this.selectedFrame) ?? this.selected;
-    this.scales = renderFrame({ lanes: this.lanes, timeAxis: this.timeAxis, x, data: this.data, stalls: this.stalls, theme: this.theme, selected: this.selected, hovered: this.hovered, hoverX: this.hoverX, notes: this.notes, selectedNoteId: this.selectedNoteId });
+    this.scales = renderFrame({ lanes: this.lanes, timeAxis: this.timeAxis, x, data: this.data, stalls: this.stalls, theme: this.theme, selected: this.selected, hovered: this.hovered, hoverX: this.hoverX, notes: this.notes, selectedNoteId: this.selectedNoteId, gaps: this.gaps, dataEnd: this.extent?.t1 });
     updateLegends(this.lanes, this.data);
     this.lanesElement.dataset.t0 = String(t0);
     this.lanesElement.dataset.t1 = String(t1);
@@ -254,20 +323,39 @@ export class Timeline {
     const best = this.cache.best({ flowId: this.flow.id, direction: this.direction, ...this.view()!, pixelWidth: this.pixelWidth() });
     if (!best) return;
     this.setStatus(best.segments.time.length === 0 && best.acks.time.length === 0 ? `No data from ${this.direction === 'ab' ? 'A to B' : 'B to A'} in this flow. Press d to switch direction.` : '');
-    const ext = best.extent;
-    if (!this.extent || Math.abs(ext.t0 - this.extent.t0) > 1e-9 || Math.abs(ext.t1 - this.extent.t1) > 1e-9) {
-      const atReset = this.transform.k === 1;
-      const view = this.view();
-      this.extent = { t0: ext.t0, t1: ext.t1 };
-      this.layout(atReset ? 'reset' : (view ?? 'reset'));
-    }
+    this.setExtent(best.extent);
     this.schedule();
+  }
+
+  /** A new data extent (the series knows it best; a growing flow's summary says it first): the view follows it or stays. */
+  private setExtent(ext: { t0: number; t1: number }): void {
+    if (this.extent && Math.abs(ext.t0 - this.extent.t0) <= 1e-9 && Math.abs(ext.t1 - this.extent.t1) <= 1e-9) return;
+    const view = this.view();
+    const fullView = this.transform.k === 1;
+    this.extent = { t0: ext.t0, t1: ext.t1 };
+    if (!this.growing) return this.layout(fullView || !view ? 'reset' : view);
+    const next = viewAfterGrowth(view, fullView, this.following, this.extent);
+    this.layout(next);
+    const now = this.view();
+    if (now && (next === 'reset' || next !== view)) this.host.onViewChange(now);
+  }
+
+  private changeFollowing(on: boolean): void {
+    this.lanesElement.dataset.following = String(this.growing && on);
+    if (on === this.following) return;
+    this.following = on;
+    if (this.growing) this.host.onFollowChange?.(on);
   }
 
   private onZoom(t: ZoomTransform, byUser: boolean): void {
     if (t === this.transform) return;
     this.transform = t;
     this.hovered = null;
+    // Only the user's own moves decide following: a scroll back stops it, a move back to the edge resumes it.
+    if ((byUser || this.userMove) && this.growing && this.extent) {
+      const view = this.view();
+      if (view) this.changeFollowing(atLiveEdge(view, this.extent));
+    }
     if (byUser) this.tooltip.hide();
     this.schedule();
     const view = this.view();

@@ -17,6 +17,8 @@ export interface TooltipContext {
   reading: string | null;
   stall: StallRow | null;
   time: number;
+  /** A live source's interruption under the pointer: why no data is there. */
+  gap?: { reason: string; open: boolean } | null;
 }
 
 export class Tooltip {
@@ -74,6 +76,7 @@ export class Tooltip {
     }
     if (ctx.reading) out.push(h('div', { class: 'tt-reading' }, ctx.reading));
     if (ctx.stall) out.push(...stallLines(ctx.stall));
+    if (ctx.gap) out.push(h('div', { class: 'tt-gap' }, `No data: ${ctx.gap.reason}${ctx.gap.open ? ' (still cut off)' : ''}`));
     if (out.length > 0 && !hit) out.unshift(h('div', { class: 'tt-title' }, formatInstant(ctx.time)));
     return out;
   }

@@ -12,6 +12,8 @@ export interface Fixture {
   /** Series answers; a request gets the recorded answer whose query is nearest. */
   series: { query: SeriesQuery; result: SeriesResult }[];
   packets: { flowId: number; frame: number; details: PacketDetails }[];
+  /** A growing capture (test/webview/record-live.ts): later summaries, each with the series answers of its time; `__harness.advance()` posts the next. */
+  revisions?: { messages: ToWebviewMessage[]; series: { query: SeriesQuery; result: SeriesResult }[] }[];
 }
 
 const CTORS = { Float64Array, Float32Array, Uint32Array, Int32Array, Uint16Array, Int16Array, Uint8Array, Int8Array } as const;

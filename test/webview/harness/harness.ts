@@ -2,7 +2,8 @@
  * The webview harness (browser side): a fake `acquireVsCodeApi` that plays the host from a fixture.
  * After `ready` it posts the fixture's messages; Series and PacketDetails requests are answered
  * from the recorded answers (the nearest recorded query). URL parameters: `fixture` (name in
- * test/webview/fixtures), `theme` (light, dark, high-contrast), `delay` (ms per reply).
+ * test/webview/fixtures), `theme` (light, dark, high-contrast), `delay` (ms per reply). A growing
+ * fixture's later summaries are posted one by one with `__harness.advance()`.
  * Tests reach it through `window.__harness`.
  */
 import { type FromWebviewMessage, MessageType, type ToWebviewMessage, type WebviewState } from '../../../src/protocol';
@@ -59,6 +60,18 @@ async function answer(msg: FromWebviewMessage): Promise<void> {
   if (msg.type === MessageType.Reload || msg.type === MessageType.ReopenWithOtherEditor) send({ type: MessageType.Reply, inReplyTo: msg.requestId, ok: true });
 }
 
+/** How many of the fixture's revisions were posted; series answers come from the latest one's. */
+let revision = 0;
+async function advance(): Promise<number> {
+  const fixture = await fixtureReady;
+  const next = fixture.revisions?.[revision];
+  if (!next) throw new Error(`the fixture has no revision ${revision + 1}`);
+  revision++;
+  fixture.series = next.series;
+  for (const m of next.messages) send(m);
+  return revision;
+}
+
 const STATE_KEY = 'tcp-flow-lens-harness-state';
 const api = {
   postMessage(msg: FromWebviewMessage) {
@@ -81,5 +94,5 @@ Object.assign(window, {
     acquired = true;
     return api;
   },
-  __harness: { posted, errors, send, applyTheme, fixture: fixtureReady, state: () => api.getState() },
+  __harness: { posted, errors, send, advance, applyTheme, fixture: fixtureReady, state: () => api.getState() },
 });
