@@ -144,6 +144,8 @@ export class CaptureApp {
     // The reading bar stays while updates of a file still being read arrive.
     if (!stillReading && view.complete !== false) this.readingSlot.replaceChildren();
     this.headerSlot.replaceChildren(renderHeader(view), renderLiveState(view) ?? '');
+    // Which update is on screen: lets tests (and a reader of the DOM) tell one revision from the next.
+    this.headerSlot.dataset.revision = String(view.revision ?? '');
     this.warningsSlot.replaceChildren(renderWarnings(view) ?? '');
     const empty = view.flows.length === 0;
     this.emptySlot.replaceChildren(empty && !stillReading ? renderEmpty(view) : '');

@@ -18,12 +18,18 @@ export function atLiveEdge(view: Span, extent: Span): boolean {
 }
 
 /**
- * Where the view goes when the extent grows to `extent`: at full view it stays the full view
- * (null); while following, the same width ending at the new end; else it stays where it is.
+ * Where the view goes when the data grows: at full view it stays the full view ('reset'); while
+ * following, the same width ending at `domain`'s end (the extent and its padding, so the newest
+ * packet is not on the frame); else it stays where it is.
  */
-export function viewAfterGrowth(view: Span | null, fullView: boolean, following: boolean, extent: Span): Span | 'reset' {
+export function viewAfterGrowth(view: Span | null, fullView: boolean, following: boolean, domain: Span): Span | 'reset' {
   if (!view || (fullView && following)) return 'reset';
   if (!following) return view;
-  const width = Math.min(view.t1 - view.t0, extent.t1 - extent.t0);
-  return { t0: extent.t1 - width, t1: extent.t1 };
+  return edgeView(view, domain);
+}
+
+/** The view of the same width (at most the domain's) that ends at the domain's end. */
+export function edgeView(view: Span, domain: Span): Span {
+  const width = Math.min(view.t1 - view.t0, domain.t1 - domain.t0);
+  return { t0: domain.t1 - width, t1: domain.t1 };
 }

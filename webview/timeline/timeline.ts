@@ -7,7 +7,7 @@ import { type ZoomTransform, zoomIdentity } from 'd3';
 import type { Direction, FlowRow, NoteRow, PacketDetails, SeriesQuery, SeriesResult, StallRow } from '../../src/protocol';
 import { h, s } from '../dom';
 import type { Theme } from '../theme';
-import { atLiveEdge, viewAfterGrowth } from './follow';
+import { atLiveEdge, edgeView, viewAfterGrowth } from './follow';
 import type { Gap } from './gaps';
 import { stallsFor } from './highlights';
 import { findFrame, type Hit } from './hit';
@@ -190,8 +190,7 @@ export class Timeline {
     this.changeFollowing(on);
     const view = this.view();
     if (!on || !view || !this.extent || atLiveEdge(view, this.extent)) return;
-    const width = view.t1 - view.t0;
-    this.layout({ t0: this.extent.t1 - width, t1: this.extent.t1 });
+    this.layout(edgeView(view, this.domain()));
     this.host.onViewChange(this.view()!);
     this.requestSeries();
   }
@@ -334,10 +333,17 @@ export class Timeline {
     const fullView = this.transform.k === 1;
     this.extent = { t0: ext.t0, t1: ext.t1 };
     if (!this.growing) return this.layout(fullView || !view ? 'reset' : view);
-    const next = viewAfterGrowth(view, fullView, this.following, this.extent);
+    const next = viewAfterGrowth(view, fullView, this.following, this.domain());
     this.layout(next);
     const now = this.view();
     if (now && (next === 'reset' || next !== view)) this.host.onViewChange(now);
+  }
+
+  /** The time range the base scale spans for the current extent (the extent and its padding). */
+  private domain(): { t0: number; t1: number } {
+    const ext = this.extent ?? { t0: 0, t1: 1 };
+    const [t0, t1] = baseTimeScale(ext.t0, ext.t1, 0, 1).domain();
+    return { t0, t1 };
   }
 
   private changeFollowing(on: boolean): void {
