@@ -25,8 +25,8 @@ function natLogSettings(uri: vscode.Uri): { windowScale?: number; uptimeEpoch?: 
 }
 
 export class CaptureDocument implements vscode.CustomDocument {
-  private current: DocumentState = { kind: 'loading', bytesRead: 0, fileSize: 0 };
-  private worker: CaptureWorker | undefined;
+  protected current: DocumentState = { kind: 'loading', bytesRead: 0, fileSize: 0 };
+  protected worker: CaptureWorker | undefined;
   private loading: Promise<void> | undefined;
   private readonly stateEmitter = new vscode.EventEmitter<DocumentState>();
   /** Fires on every state change, progress included. */
@@ -36,7 +36,7 @@ export class CaptureDocument implements vscode.CustomDocument {
 
   constructor(
     readonly uri: vscode.Uri,
-    private readonly workerPath: string,
+    protected readonly workerPath: string,
   ) {
     this.notes = new NotesStore(uri);
   }
@@ -80,7 +80,7 @@ export class CaptureDocument implements vscode.CustomDocument {
     return this.worker;
   }
 
-  private async read(): Promise<void> {
+  protected async read(): Promise<void> {
     this.worker?.dispose();
     this.worker = undefined;
     if (this.uri.scheme !== 'file') {
@@ -116,7 +116,7 @@ export class CaptureDocument implements vscode.CustomDocument {
     });
   }
 
-  private setState(state: DocumentState): void {
+  protected setState(state: DocumentState): void {
     this.current = state;
     this.stateEmitter.fire(state);
   }

@@ -1,9 +1,10 @@
-/** Extension entry: the capture editor, the flows tree view and the palette commands. Everything is disposed with the context. */
+/** Extension entry: the capture editor, the flows tree view, the palette commands and live sessions. Everything is disposed with the context. */
 import * as vscode from 'vscode';
 import { CaptureEditorProvider } from './captureEditor';
 import { CaptureEditors } from './captureEditors';
 import { openOnStartup, registerCommands } from './commands';
 import { FLOWS_VIEW_ID, FlowsTreeProvider } from './flowsTree';
+import { registerLiveCommands } from './live/liveCommands';
 
 export function activate(context: vscode.ExtensionContext): void {
   const editors = new CaptureEditors();
@@ -11,6 +12,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(editors, flows, vscode.window.createTreeView(FLOWS_VIEW_ID, { treeDataProvider: flows, showCollapseAll: true }));
   CaptureEditorProvider.register(context, editors);
   registerCommands(context, editors);
+  registerLiveCommands(context, editors);
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('tcpFlowLens.natLog') && reloadNatLogs(editors)));
   void openOnStartup();
 }

@@ -102,7 +102,7 @@ export class NotesStore implements vscode.Disposable {
   }
 
   private async apply(change: Change): Promise<void> {
-    if (this.capture.scheme !== 'file') throw new Error('notes can only be kept beside a capture on disk');
+    if (this.capture.scheme !== 'file') throw new Error('notes can only be kept beside a capture on disk (a live session: Save Session, then open the saved file)');
     try {
       this.doc = await updateNotes(this.capture.fsPath, change, { name: basename(this.capture.fsPath), firstPacketEpoch: null });
       this.problemText = null;

@@ -16,7 +16,16 @@ export interface ParseProgress {
   capture: CaptureView;
 }
 
-type Waiter = { resolve: (result: SeriesResult | PacketDetails) => void; reject: (err: Error) => void };
+/** What Save Session wrote (the worker's SessionRecording.saveTo). */
+export interface SavedSessionInfo {
+  path: string;
+  format: string;
+  segments: number;
+  bytes: number;
+}
+
+type Answer = SeriesResult | PacketDetails | SavedSessionInfo;
+type Waiter = { resolve: (result: Answer) => void; reject: (err: Error) => void };
 
 export class CaptureWorker {
   /** Settles once: never rejects, failures are outcomes. */
@@ -90,13 +99,23 @@ export class CaptureWorker {
     return this.ask({ type: 'packetDetails', id: 0, flowId, frame }) as Promise<PacketDetails>;
   }
 
+  /** A live session's source: pause (updates stop, data is kept), resume, or stop for good (a final update follows). */
+  control(action: 'pause' | 'resume' | 'stop'): void {
+    if (!this.gone) this.worker.postMessage({ type: 'control', action });
+  }
+
+  /** Writes what a live session received to `path` (pcap, pcapng or the trace's text, as received). */
+  saveSession(path: string): Promise<SavedSessionInfo> {
+    return this.ask({ type: 'saveSession', id: 0, path } as unknown as ToWorkerMessage) as Promise<SavedSessionInfo>;
+  }
+
   /** Terminates the worker; queries still waiting are rejected. */
   dispose(): void {
     if (!this.settled) this.cancelled = true;
     this.terminate('the capture was closed');
   }
 
-  private ask(message: ToWorkerMessage): Promise<SeriesResult | PacketDetails> {
+  private ask(message: ToWorkerMessage): Promise<Answer> {
     if (this.gone) return Promise.reject(new Error(this.gone));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

@@ -13,6 +13,13 @@ import type { CaptureView, FindingRow } from '../protocol';
 import type { EditorSession } from './editorSession';
 import { pinFinding } from './noteRequests';
 
+/** A live session has no file for the CLI to read: it is saved first. */
+function onDisk(session: EditorSession): boolean {
+  if (session.document.uri.scheme === 'file') return true;
+  void vscode.window.showInformationMessage('Reports and comparisons are made from a capture on disk: run "TCP Flow Lens: Save Session…", open the saved file, then try again.');
+  return false;
+}
+
 /** The capture's view, or a message saying why there is none yet. */
 function readyView(session: EditorSession): CaptureView | undefined {
   const state = session.document.state;
@@ -70,6 +77,7 @@ export function runCli(extensionUri: vscode.Uri, args: string[]): Promise<{ code
 
 /** "Create Bug Report…": the selected flow over the visible time window, into a new folder beside the capture or one the user picks; opens report.md. */
 export async function createReport(extensionUri: vscode.Uri, session: EditorSession, outFolder?: vscode.Uri): Promise<void> {
+  if (!onDisk(session)) return;
   const view = readyView(session);
   if (!view) return;
   const flowId = session.selection.flowId ?? view.flows[0]?.id;
@@ -125,6 +133,7 @@ async function exists(path: string): Promise<boolean> {
  * the two Sequence lanes overlaid from each flow's start (compare.png), beside the flow's own report.
  */
 export async function compareWith(extensionUri: vscode.Uri, session: EditorSession, other?: vscode.Uri): Promise<void> {
+  if (!onDisk(session)) return;
   const view = readyView(session);
   if (!view) return;
   const flowId = session.selection.flowId ?? view.flows[0]?.id;

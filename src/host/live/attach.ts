@@ -26,6 +26,13 @@ export async function chooseSource(context: vscode.ExtensionContext, given?: Att
   const ss = ssSampling(config.get('ssSampling'));
   for (const problem of [...problems, ...(ss.problem ? [ss.problem] : [])]) void vscode.window.showWarningMessage(`TCP Flow Lens: ${problem}; ignored.`);
   let choice = given;
+  if (choice?.spec.kind === 'command') {
+    const spec = choice.spec;
+    if (!sources.some((c) => c.label === spec.label && c.command === spec.command && JSON.stringify(c.args) === JSON.stringify(spec.args))) {
+      void vscode.window.showWarningMessage(`TCP Flow Lens runs only the commands listed in the tcpFlowLens.liveSources setting; "${commandLine(spec.command, spec.args)}" is not one of them.`);
+      return undefined;
+    }
+  }
   if (!choice) {
     const recents = usableRecents(context.globalState.get(RECENT_KEY), sources);
     const picked = await pick(recents, sources, ss.spec);

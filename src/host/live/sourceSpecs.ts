@@ -66,9 +66,13 @@ export function commandLine(command: string, args: readonly string[]): string {
   return [command, ...args].map(quote).join(' ');
 }
 
+/** What the sampler runs after the prefix (core/live/ssSampler.ts SS_ARGS). */
+const SS_ARGS = ['ss', '-n', '-tinm'];
+
 /** The command line `ss` sampling runs (after its prefix, if any). */
 export function ssCommandLine(spec: SsSamplingSpec): string {
-  return commandLine(spec.prefix?.[0] ?? 'ss', [...(spec.prefix?.slice(1) ?? []), ...(spec.prefix?.length ? ['ss'] : []), '-tinm']);
+  const [command, ...args] = [...(spec.prefix ?? []), ...SS_ARGS];
+  return commandLine(command, args);
 }
 
 /** Whether a spec starts a process or opens a socket: refused in an untrusted workspace. */
