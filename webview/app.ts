@@ -13,7 +13,7 @@ import { defaultDirection, entries, mostOwedFlow } from './flowColumns';
 import { bindKeys } from './keyboard';
 import { NoteActions } from './noteActions';
 import { type Actions, ReadingBar, renderEmpty, renderFailure, renderHeader, renderWarnings } from './captureParts';
-import { renderLiveState } from './liveParts';
+import { renderLiveState, renderWaiting } from './liveParts';
 import type { Rpc } from './rpc';
 import { readTheme, watchTheme } from './theme';
 import type { LaneId } from './timeline/laneDom';
@@ -148,7 +148,7 @@ export class CaptureApp {
     this.headerSlot.dataset.revision = String(view.revision ?? '');
     this.warningsSlot.replaceChildren(renderWarnings(view) ?? '');
     const empty = view.flows.length === 0;
-    this.emptySlot.replaceChildren(empty && !stillReading ? renderEmpty(view) : '');
+    this.emptySlot.replaceChildren(empty && !stillReading ? (this.growing ? renderWaiting(view) : renderEmpty(view)) : '');
     this.workspace.hidden = empty;
     if (first || !this.root.contains(this.workspace)) {
       this.root.replaceChildren(h('div', { class: 'capture' }, this.headerSlot, this.readingSlot, this.warningsSlot, this.emptySlot, this.workspace));

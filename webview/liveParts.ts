@@ -40,3 +40,9 @@ export function renderLiveState(view: CaptureView): HTMLElement | null {
   );
   return h('div', { class: 'live' }, line, dropped);
 }
+
+/** A growing capture with no TCP flow yet: not "empty", just early. */
+export function renderWaiting(view: CaptureView): HTMLElement {
+  const what = view.packets === 0 ? 'Waiting for data…' : `${formatCount(view.packets)} packets so far, none of them TCP yet…`;
+  return h('section', { class: 'state waiting', role: 'status' }, h('h2', {}, icon('pulse'), ' ', what), h('p', { class: 'muted' }, 'The flow list and timelines appear with the first TCP segment.'));
+}
