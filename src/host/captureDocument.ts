@@ -3,6 +3,7 @@
  * worker that read it and keeps the model for the timelines' queries. When reading takes longer
  * than a moment, VS Code shows cancellable progress. The worker goes with the document.
  */
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { CaptureView, Failure, PacketDetails, SeriesQuery, SeriesResult } from '../protocol';
 import { NotesStore } from './notesStore';
@@ -12,6 +13,9 @@ export type DocumentState =
   | { kind: 'loading'; bytesRead: number; fileSize: number; capture?: CaptureView }
   | { kind: 'ready'; view: CaptureView }
   | { kind: 'failed'; failure: Failure };
+
+/** A file that changes on disk is read again once it has been quiet this long (a writer appending in bursts). */
+const CHANGE_SETTLE_MS = 300;
 
 /** Small files parse faster than a notification could appear; only slower ones get one. */
 const PROGRESS_NOTIFICATION_DELAY_MS = 400;
@@ -33,12 +37,20 @@ export class CaptureDocument implements vscode.CustomDocument {
   readonly onDidChangeState = this.stateEmitter.event;
   /** The capture's notes: its sidecar, watched, and its own pcapng comments (from the view). */
   readonly notes: NotesStore;
+  private readonly watcher: vscode.FileSystemWatcher | undefined;
+  private changeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly uri: vscode.Uri,
     protected readonly workerPath: string,
   ) {
     this.notes = new NotesStore(uri);
+    // A capture still being written (tcpdump -w, a NAT's trace): read it again when it changes, so the
+    // editor grows with it; the webview keeps the user's flow, finding and zoom across the new updates.
+    if (uri.scheme === 'file') {
+      this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(uri, '..'), basename(uri.fsPath)), true, false, true);
+      this.watcher.onDidChange(() => this.changedOnDisk());
+    }
   }
 
   get state(): DocumentState {
@@ -69,6 +81,8 @@ export class CaptureDocument implements vscode.CustomDocument {
   }
 
   dispose(): void {
+    clearTimeout(this.changeTimer);
+    this.watcher?.dispose();
     this.worker?.dispose();
     this.worker = undefined;
     this.notes.dispose();
@@ -97,6 +111,15 @@ export class CaptureDocument implements vscode.CustomDocument {
     if (this.worker !== worker) return; // disposed meanwhile
     if (outcome.kind === 'failed') this.worker = undefined;
     this.setState(outcome.kind === 'ok' ? { kind: 'ready', view: outcome.view } : { kind: 'failed', failure: outcome.failure });
+  }
+
+  /** Reads the file again once changes settle; a read already running finishes first and the change is read after it. */
+  private changedOnDisk(): void {
+    clearTimeout(this.changeTimer);
+    this.changeTimer = setTimeout(() => {
+      if (this.loading) return void this.loading.then(() => this.changedOnDisk());
+      void this.load();
+    }, CHANGE_SETTLE_MS);
   }
 
   private showProgress(worker: CaptureWorker): void {
