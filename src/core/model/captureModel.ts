@@ -150,7 +150,10 @@ export class CaptureModel {
     if (!this.kind) {
       this.begin(this.sniffer.end());
       const held = this.sniffer.held;
-      if (held.length > 0) this.reader ? this.reader.push(held) : this.traceLines!.push(held);
+      if (held.length > 0) {
+        if (this.reader) this.reader.push(held);
+        else this.traceLines!.push(held);
+      }
     }
     this.ended = true;
     if (this.reader) this.reader.end();

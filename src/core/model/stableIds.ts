@@ -73,7 +73,10 @@ export class StableIds {
         const key = n ? `${base}#${n}` : base;
         const id = keys.findings.get(key);
         if (id !== undefined) ids.findings[k] = id;
-        else fresh.push({ flowId: flow.id, finding, slot: ids.findings, k }), keys.findings.set(key, -1);
+        else {
+          fresh.push({ flowId: flow.id, finding, slot: ids.findings, k });
+          keys.findings.set(key, -1); // given its id below, in time order with the other new ones
+        }
       });
       this.ids.set(flow.id, ids);
     }
