@@ -106,6 +106,8 @@ export class CaptureApp {
 
   /** Reading: the bar, and (when the host sends it) the capture so far, so the flow list fills in. */
   progress(bytesRead: number, fileSize: number, soFar?: CaptureView): void {
+    // A live session has no file to read through: its header says how it goes.
+    if (this.capture?.live && !soFar) return;
     if (soFar) {
       this.reading.notePackets(soFar.packets);
       this.summary(soFar, true);
@@ -141,8 +143,8 @@ export class CaptureApp {
     this.timeline.setGrowing(this.growing);
     this.timeline.setGaps(view.live?.gaps ?? []);
     this.toolbar.showFollow(this.growing, this.timeline.isFollowing);
-    // The reading bar stays while updates of a file still being read arrive.
-    if (!stillReading && view.complete !== false) this.readingSlot.replaceChildren();
+    // The reading bar stays while updates of a file still being read arrive; a live session has none (its header says how it goes).
+    if (!stillReading && (view.complete !== false || view.live)) this.readingSlot.replaceChildren();
     this.headerSlot.replaceChildren(renderHeader(view), renderLiveState(view) ?? '');
     // Which update is on screen: lets tests (and a reader of the DOM) tell one revision from the next.
     this.headerSlot.dataset.revision = String(view.revision ?? '');

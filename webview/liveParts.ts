@@ -27,7 +27,7 @@ export function renderLiveState(view: CaptureView): HTMLElement | null {
     h('span', { class: 'live-source', title: live.source }, live.source),
   ];
   if (live.state === 'attached') parts.push(h('span', { class: 'live-rate muted' }, `${formatCount(live.eventsPerSecond)} events/s`));
-  if (live.message) parts.push(h('span', { class: 'live-message muted' }, live.message));
+  if (live.message && live.message !== live.source) parts.push(h('span', { class: 'live-message muted' }, live.message));
   const open = live.gaps.filter((g) => g.end === null).length;
   if (live.gaps.length > 0) parts.push(h('span', { class: 'live-gaps muted' }, `${live.gaps.length} gap${live.gaps.length === 1 ? '' : 's'}${open ? ' (cut off now)' : ''}`));
   const line = h('div', { class: 'live-state', role: 'status', 'data-state': live.state }, ...parts);
