@@ -5,7 +5,7 @@
 //      features it has from them);
 //   2. the tools: Debian's Chromium, playwright-core, Node 24 and code-server (cached by version
 //      under ~/.cache/tcp-flow-lens/ by scripts/tools.mjs; installed on the first run);
-//   3. node --test test/e2e/{vsix,host,ui}.test.mjs, one file at a time;
+//   3. node --test test/e2e/{vsix,host,ui,live}.test.mjs, one file at a time;
 //   4. a summary: times, .vsix size, screenshots (test-results/e2e/), result.
 // A missing prerequisite (no Chromium, no way to install code-server) is a failure with CI=true and
 // a clear skip message otherwise (the .vsix checks still run). A failing test always fails.
@@ -178,7 +178,7 @@ async function main() {
   }
 
   const dir = join(repo, 'test', 'e2e');
-  const files = [join(dir, 'vsix.test.mjs'), ...(skipped ? [] : [join(dir, 'host.test.mjs'), join(dir, 'ui.test.mjs')])];
+  const files = [join(dir, 'vsix.test.mjs'), ...(skipped ? [] : [join(dir, 'host.test.mjs'), join(dir, 'ui.test.mjs'), join(dir, 'live.test.mjs')])];
   const env = { ...process.env, TCP_FLOW_LENS_VSIX: vsix, TCP_FLOW_LENS_SOURCE: source, TCP_FLOW_LENS_FEATURES: features, TCP_FLOW_LENS_E2E_ARTIFACTS: artifacts };
   const code = await timed('tests', () => runTests(files, env));
   if (code === 0) updateDocs();

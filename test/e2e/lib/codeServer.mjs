@@ -22,9 +22,11 @@ export const SETTINGS = {
 /**
  * Starts code-server with the extension installed from `vsix`. `files` maps workspace file names to
  * their contents (Buffers). `smokeTestDriver` turns on the `payload` URL parameter that runs an
- * extension-host test suite.
+ * extension-host test suite. `settings` go into the user settings beside SETTINGS; `machineSettings`
+ * into the remote machine's (where machine-scoped settings such as tcpFlowLens.liveSources live when
+ * the extension runs on a remote, as it does in code-server).
  */
-export async function startCodeServer({ vsix, files = {}, smokeTestDriver = false, log = defaultLog }) {
+export async function startCodeServer({ vsix, files = {}, settings = {}, machineSettings = null, smokeTestDriver = false, log = defaultLog }) {
   const codeServer = await ensureCodeServer(log);
   const root = await mkdtemp(join(tmpdir(), 'tcp-flow-lens-e2e-'));
   const dirs = {
@@ -36,7 +38,11 @@ export async function startCodeServer({ vsix, files = {}, smokeTestDriver = fals
   };
   for (const dir of Object.values(dirs)) await mkdir(dir, { recursive: true });
   await mkdir(join(dirs.userData, 'User'), { recursive: true });
-  await writeFile(join(dirs.userData, 'User', 'settings.json'), `${JSON.stringify(SETTINGS, null, 2)}\n`);
+  await writeFile(join(dirs.userData, 'User', 'settings.json'), `${JSON.stringify({ ...SETTINGS, ...settings }, null, 2)}\n`);
+  if (machineSettings) {
+    await mkdir(join(dirs.userData, 'Machine'), { recursive: true });
+    await writeFile(join(dirs.userData, 'Machine', 'settings.json'), `${JSON.stringify(machineSettings, null, 2)}\n`);
+  }
   for (const [name, bytes] of Object.entries(files)) await writeFile(join(dirs.workspace, name), bytes);
 
   // XDG_CONFIG_HOME keeps code-server from writing ~/.config/code-server/config.yaml.
