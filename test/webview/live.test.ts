@@ -1,8 +1,9 @@
 /**
  * Issue 13 in the webview: a capture that grows. The fixture (test/webview/record-live.ts) is the
- * NAT-bug capture cut after 0.1, 0.35, 0.55, 0.7 and 0.85 s, each prefix through the real model, then
- * whole: six summaries with rising revisions, findings growing 1 → 3 → 5 → 7 → 7 → 8 with stable ids, and a
- * source gap (0.5–0.6 s, where the capture has no packets) from the fourth on. The harness posts them
+ * NAT-bug capture pushed record by record into one CaptureModel and viewed after 0.1, 0.35, 0.55, 0.7
+ * and 0.9 s, then whole: six summaries with rising revisions, findings growing 1 → 3 → 5 → 7 → 8 → 8
+ * with stable ids, and a source gap (the model's markGap at 0.5 s, data again at 0.6 s, where the
+ * capture has no packets), open in the third summary, closed from the fourth on. The harness posts them
  * one by one. Asserted: the flow row and timelines appear from the first summary; updates keep the
  * selected finding and the zoom; Follow moves the view with the data keeping its width; a scroll back
  * stops following and the toggle resumes it; the gap is hatched at its pixels with its reason in the
@@ -51,7 +52,8 @@ after(async () => {
 
 test('the fixture grows: six revisions, findings with stable ids, the last one complete', () => {
   assert.deepEqual(revisions.map((v) => v.revision), [1, 2, 3, 4, 5, 6]);
-  assert.deepEqual(revisions.map((v) => v.findings.length), [1, 3, 5, 7, 7, 8]);
+  assert.deepEqual(revisions.map((v) => v.findings.length), [1, 3, 5, 7, 8, 8]);
+  assert.deepEqual(revisions.map((v) => v.live?.gaps.map((g) => g.end === null)), [[], [], [true], [false], [false], [false]]);
   for (let i = 1; i < revisions.length; i++) {
     for (const f of revisions[i - 1].findings) assert.equal(revisions[i].findings.find((g) => g.id === f.id)?.kind, f.kind, `finding ${f.id} changed kind in revision ${i + 1}`);
   }
@@ -106,7 +108,7 @@ test('f follows: the view jumps to the live edge keeping its width, and moves wi
 
 test('the gap is hatched at its pixels with its reason in the tooltip', async () => {
   const gap = revisions[3].live!.gaps[0];
-  assert.ok(gap && gap.end !== null);
+  assert.ok(gap && gap.end !== null && Math.abs(gap.start - 0.5) < 1e-6 && Math.abs(gap.end - 0.6) < 1e-6, JSON.stringify(gap));
   // Full view (0: still at the live edge, still following), then a rubber band to 0.45–0.65 s: the gap in the
   // middle, the stall's quiet time either side.
   await page.keyboard.press('0');

@@ -1,24 +1,23 @@
 /**
  * Records what the host sends while a capture grows, for the live webview tests:
  *
- *   npx tsx test/webview/record-live.ts CAPTURE.pcap OUT.json --at 0.1,0.35,0.56,0.78 [--gap START,END,REASON]
+ *   npx tsx test/webview/record-live.ts CAPTURE.pcap OUT.json --at 0.1,0.35,0.55,0.7,0.85 [--gap START,END,REASON]
  *
- * The capture is cut after the packets up to each time (seconds since its first packet) and each
- * prefix goes through the real model (loadModel, the worker's path) into a Summary with a rising
- * `revision`, `complete` false and a `live` state; the last revision is the whole capture, complete
- * and ended. Each revision carries the series of its flows as the worker would answer then. A gap
- * (a source interruption the model would mark, `--gap`) goes into the live state from the first
- * revision whose data reaches past it.
+ * The capture's records are pushed in order into one CaptureModel, as a live source would, with a
+ * clock that follows the capture's own times; at each cut time (seconds since its first packet) the
+ * model is refreshed and its view taken as a Summary (rising `revision`, `complete` false, `live`
+ * attached), with the series of its flows as the worker would answer then; the last revision is the
+ * whole capture, ended. With `--gap` the source is cut off at START (the model's markGap; the records
+ * after it come as a new stream with its own header, as after a reconnect) and data resumes at END,
+ * which must hold no packets.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, extname, join } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadModel } from '../../src/core/load';
-import { toCaptureView } from '../../src/core/view/captureView';
+import { CaptureModel } from '../../src/core/model/captureModel';
 import { packetDetails } from '../../src/core/view/packet';
 import { buildSeries } from '../../src/core/view/series';
-import { type CaptureView, type LiveState, MessageType, type SeriesQuery, type SeriesResult, type SummaryMessage } from '../../src/protocol';
+import { type CaptureView, MessageType, type SeriesQuery, type SeriesResult, type SummaryMessage } from '../../src/protocol';
 import { PIXEL_WIDTH, type RecordedFixture } from './record';
 import { stringifyTyped } from './typed-json';
 
@@ -32,73 +31,86 @@ export interface LiveFixture extends RecordedFixture {
   revisions: Revision[];
 }
 
-/** The pcap prefixes that end at each cut time: the global header and every record whose timestamp is at most the cut. */
-export function cutPcap(bytes: Buffer, cuts: number[]): Buffer[] {
-  const magic = bytes.readUInt32LE(0);
-  const le = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
-  if (!le && bytes.readUInt32BE(0) !== 0xa1b2c3d4 && bytes.readUInt32BE(0) !== 0xa1b23c4d) throw new Error('only classic pcap files can be cut');
-  const nano = (le ? magic : bytes.readUInt32BE(0)) === 0xa1b23c4d;
-  const u32 = (o: number) => (le ? bytes.readUInt32LE(o) : bytes.readUInt32BE(o));
-  const ends: { time: number; end: number }[] = [];
-  let first: number | null = null;
-  for (let o = 24; o + 16 <= bytes.length; ) {
-    const t = u32(o) + u32(o + 4) / (nano ? 1e9 : 1e6);
-    first ??= t;
-    o += 16 + u32(o + 8);
-    ends.push({ time: t - first, end: o });
-  }
-  return cuts.map((cut) => bytes.subarray(0, ends.filter((e) => e.time <= cut).pop()?.end ?? 24));
+interface PcapRecord {
+  /** Epoch seconds. */
+  time: number;
+  bytes: Buffer;
 }
 
-async function viewOf(path: string, fileName: string): Promise<{ view: CaptureView; series: Revision['series']; model: Awaited<ReturnType<typeof loadModel>> }> {
-  const model = await loadModel(path);
-  const view = toCaptureView(model.summary, fileName);
-  const flows = model.ingest.flows.flows;
-  const series = flows.flatMap((f) => {
+/** A classic little-endian pcap's global header and its records. */
+export function pcapRecords(bytes: Buffer): { header: Buffer; records: PcapRecord[] } {
+  const magic = bytes.readUInt32LE(0);
+  if (magic !== 0xa1b2c3d4 && magic !== 0xa1b23c4d) throw new Error('only little-endian classic pcap files can be recorded live');
+  const scale = magic === 0xa1b23c4d ? 1e9 : 1e6;
+  const records: PcapRecord[] = [];
+  for (let o = 24; o + 16 <= bytes.length; ) {
+    const end = o + 16 + bytes.readUInt32LE(o + 8);
+    records.push({ time: bytes.readUInt32LE(o) + bytes.readUInt32LE(o + 4) / scale, bytes: bytes.subarray(o, end) });
+    o = end;
+  }
+  return { header: bytes.subarray(0, 24), records };
+}
+
+function seriesOf(model: CaptureModel): Revision['series'] {
+  return model.flows.flatMap((f) => {
     const p = f.packets;
     const [t0, t1] = [p.time[0], p.time[p.length - 1]];
+    const analysis = model.analysis(f.id)!;
     return (['ab', 'ba'] as const).map((direction) => {
       const query = { flowId: f.id, direction, t0, t1, pixelWidth: PIXEL_WIDTH };
-      return { query, result: buildSeries(f, model.analyses[f.id], query) };
+      return { query, result: buildSeries(f, analysis, query) };
     });
   });
-  return { view, series, model };
 }
 
-export async function recordLive(capture: string, cuts: number[], gap?: LiveState['gaps'][number]): Promise<LiveFixture> {
-  const bytes = await readFile(capture);
+export async function recordLive(capture: string, cuts: number[], gap?: { start: number; end: number; reason: string }): Promise<LiveFixture> {
   const fileName = basename(capture);
-  const dir = await mkdtemp(join(tmpdir(), 'tfl-live-'));
-  try {
-    const revisions: Revision[] = [];
-    const prefixes = [...cutPcap(bytes, cuts), bytes];
-    let last: Awaited<ReturnType<typeof viewOf>> | undefined;
-    for (const [i, prefix] of prefixes.entries()) {
-      const path = join(dir, `${i}-${fileName}`);
-      await writeFile(path, prefix);
-      last = await viewOf(path, fileName);
-      const final = i === prefixes.length - 1;
-      const end = Math.max(0, ...last.view.flows.map((f) => f.start + f.duration));
-      const live: LiveState = {
-        source: `tcpdump -U -w - (${fileName})`,
-        state: final ? 'ended' : 'attached',
-        ...(final ? { message: 'the source closed its output' } : {}),
-        gaps: gap && end >= gap.start ? [{ ...gap, end: gap.end !== null && end >= gap.end ? gap.end : null }] : [],
-        dropped: null,
-        eventsPerSecond: 1000 + i,
-      };
-      const capture: CaptureView = { ...last.view, filePath: '', revision: i + 1, complete: final, live };
-      revisions.push({ messages: [{ type: MessageType.Summary, capture }], series: last.series });
+  const { header, records } = pcapRecords(await readFile(capture));
+  const epoch0 = records[0].time;
+  let clock = epoch0;
+  const model = new CaptureModel({ name: fileName, now: () => clock * 1000 });
+  model.setLive(`tcpdump -U -w - (${fileName})`, 'attached');
+  const revisions: Revision[] = [];
+  const take = () => {
+    model.refresh();
+    const view: CaptureView = { ...model.view(fileName), filePath: '' };
+    revisions.push({ messages: [{ type: MessageType.Summary, capture: view }], series: seriesOf(model) });
+  };
+  model.push(header);
+  let next = 0;
+  let gapState: 'before' | 'open' | 'closed' = gap ? 'before' : 'closed';
+  for (const cut of [...cuts, Infinity]) {
+    for (; next < records.length && records[next].time - epoch0 <= cut; next++) {
+      const t = records[next].time - epoch0;
+      if (gap && gapState === 'before' && t >= gap.start) throw new Error(`the gap must start before a packet: one at ${t} s`);
+      clock = records[next].time;
+      if (gapState === 'open') {
+        // The reconnect: a new stream, its header first, when the gap ends.
+        if (t < gap!.end) throw new Error(`the gap ${gap!.start}–${gap!.end} s holds a packet at ${t} s`);
+        clock = epoch0 + gap!.end;
+        model.push(header);
+        gapState = 'closed';
+        clock = records[next].time;
+      }
+      model.push(records[next].bytes);
+      if (gap && gapState === 'before' && next + 1 < records.length && records[next + 1].time - epoch0 > gap.start) {
+        clock = epoch0 + gap.start;
+        model.markGap(gap.reason, epoch0 + gap.start);
+        gapState = 'open';
+      }
     }
-    const whole = last!;
-    const flow = whole.model.ingest.flows.flows[0];
-    const frames = flow ? Array.from(flow.packets.frame.subarray(0, Math.min(flow.packets.length, 400))) : [];
-    const packets = flow ? frames.map((frame) => ({ flowId: flow.id, frame, details: packetDetails(flow, whole.model.analyses[flow.id], frame) })) : [];
-    const [head, ...rest] = revisions;
-    return { name: `${basename(capture, extname(capture))}-live`, summary: rest.at(-1)?.messages[0].capture ?? head.messages[0].capture, messages: head.messages, series: head.series, packets, revisions: rest };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (cut === Infinity) {
+      model.setLive(model.view(fileName).live!.source, 'ended', 'the source closed its output');
+      model.end();
+    } else clock = epoch0 + cut;
+    take();
   }
+  const flow = model.flows[0];
+  const analysis = flow && model.analysis(flow.id)!;
+  const frames = flow ? Array.from(flow.packets.frame.subarray(0, Math.min(flow.packets.length, 400))) : [];
+  const packets = flow ? frames.map((frame) => ({ flowId: flow.id, frame, details: packetDetails(flow, analysis!, frame) })) : [];
+  const [head, ...rest] = revisions;
+  return { name: `${basename(capture, extname(capture))}-live`, summary: rest.at(-1)?.messages[0].capture ?? head.messages[0].capture, messages: head.messages, series: head.series, packets, revisions: rest };
 }
 
 async function main(argv: string[]): Promise<void> {
