@@ -33,3 +33,53 @@ export function edgeView(view: Span, domain: Span): Span {
   const width = Math.min(view.t1 - view.t0, domain.t1 - domain.t0);
   return { t0: domain.t1 - width, t1: domain.t1 };
 }
+
+/**
+ * Whether the capture grows and whether the view follows its edge. Only the user's own moves decide
+ * following (`userMoved`); the toggle sets it; `element.dataset.following` says it for tests.
+ */
+export class LiveEdge {
+  private growingNow = false;
+  private followingNow = true;
+
+  constructor(
+    private readonly element: HTMLElement,
+    private readonly onChange: (following: boolean) => void,
+  ) {}
+
+  get growing(): boolean {
+    return this.growingNow;
+  }
+
+  /** Following the live edge of a growing capture (false once it stops growing). */
+  get following(): boolean {
+    return this.growingNow && this.followingNow;
+  }
+
+  setGrowing(growing: boolean): void {
+    this.growingNow = growing;
+    this.mark();
+  }
+
+  set(on: boolean): void {
+    const changed = on !== this.followingNow;
+    this.followingNow = on;
+    this.mark();
+    if (changed && this.growingNow) this.onChange(on);
+  }
+
+  /** A zoom or pan by the user: back in the past stops following, at the edge resumes it. */
+  userMoved(view: Span, extent: Span): void {
+    if (this.growingNow) this.set(atLiveEdge(view, extent));
+  }
+
+  /** Where the view goes when the data grows (see viewAfterGrowth); the same view when the capture does not grow. */
+  viewAfterGrowth(view: Span | null, fullView: boolean, domain: Span): Span | 'reset' {
+    if (!this.growingNow) return fullView || !view ? 'reset' : view;
+    return viewAfterGrowth(view, fullView, this.followingNow, domain);
+  }
+
+  private mark(): void {
+    this.element.dataset.following = String(this.following);
+  }
+}

@@ -7,7 +7,7 @@ import { type ZoomTransform, zoomIdentity } from 'd3';
 import type { Direction, FlowRow, NoteRow, PacketDetails, SeriesQuery, SeriesResult, StallRow } from '../../src/protocol';
 import { h, s } from '../dom';
 import type { Theme } from '../theme';
-import { atLiveEdge, edgeView, viewAfterGrowth } from './follow';
+import { atLiveEdge, edgeView, LiveEdge } from './follow';
 import type { Gap } from './gaps';
 import { stallsFor } from './highlights';
 import { findFrame, type Hit } from './hit';
@@ -58,9 +58,8 @@ export class Timeline {
   /** The selected flow's notes, and the one chosen in the Notes list. */
   notes: NoteRow[] = [];
   selectedNoteId: string | null = null;
-  /** True while the capture grows (a live source, a file still being read): the view may follow its end. */
-  private growing = false;
-  private following = true;
+  /** Whether the capture grows (a live source, a file still being read) and the view follows its end. */
+  private readonly edge: LiveEdge;
   private gaps: readonly Gap[] = [];
   /** Set while the user (keys, toolbar, a chosen finding) moves the view through code rather than d3's own events. */
   private userMove = false;
@@ -74,6 +73,7 @@ export class Timeline {
     for (const lane of this.lanes) setCollapsed(lane, collapsed.includes(lane.id));
     this.tooltip = new Tooltip(() => this.theme);
     this.lanesElement = h('div', { class: 'lanes', tabindex: '0', role: 'group', 'aria-roledescription': 'timeline', 'aria-describedby': 'timeline-keys' }, ...this.lanes.map((l) => l.element));
+    this.edge = new LiveEdge(this.lanesElement, (on) => this.host.onFollowChange?.(on));
     const keys = h('p', { class: 'visually-hidden', id: 'timeline-keys' }, 'Keys: plus and minus zoom, left and right arrows pan, 0 resets the zoom, d switches direction, n and p go to the next and previous finding, m adds a note. Shift-drag zooms to a range; right-click adds a note.');
     this.element = h('section', { class: 'timeline', 'aria-label': 'Timelines' }, this.lanesElement, this.timeAxis, this.status, this.tooltip.element, keys);
     this.cache = new SeriesCache(
@@ -169,9 +169,7 @@ export class Timeline {
 
   /** Whether the capture still grows; when it stops, following no longer means anything. */
   setGrowing(growing: boolean): void {
-    if (growing === this.growing) return;
-    this.growing = growing;
-    this.lanesElement.dataset.following = String(growing && this.following);
+    this.edge.setGrowing(growing);
   }
 
   /** A live source's interruptions, drawn as hatched bands. */
@@ -182,12 +180,12 @@ export class Timeline {
   }
 
   get isFollowing(): boolean {
-    return this.growing && this.following;
+    return this.edge.following;
   }
 
   /** The Follow toggle: on, the view jumps to the live edge (keeping its width) and moves with it. */
   setFollowing(on: boolean): void {
-    this.changeFollowing(on);
+    this.edge.set(on);
     const view = this.view();
     if (!on || !view || !this.extent || atLiveEdge(view, this.extent)) return;
     this.layout(edgeView(view, this.domain()));
@@ -332,9 +330,9 @@ export class Timeline {
     const view = this.view();
     const fullView = this.transform.k === 1;
     this.extent = { t0: ext.t0, t1: ext.t1 };
-    if (!this.growing) return this.layout(fullView || !view ? 'reset' : view);
-    const next = viewAfterGrowth(view, fullView, this.following, this.domain());
+    const next = this.edge.viewAfterGrowth(view, fullView, this.domain());
     this.layout(next);
+    if (!this.edge.growing) return;
     const now = this.view();
     if (now && (next === 'reset' || next !== view)) this.host.onViewChange(now);
   }
@@ -346,25 +344,15 @@ export class Timeline {
     return { t0, t1 };
   }
 
-  private changeFollowing(on: boolean): void {
-    this.lanesElement.dataset.following = String(this.growing && on);
-    if (on === this.following) return;
-    this.following = on;
-    if (this.growing) this.host.onFollowChange?.(on);
-  }
-
   private onZoom(t: ZoomTransform, byUser: boolean): void {
     if (t === this.transform) return;
     this.transform = t;
     this.hovered = null;
     // Only the user's own moves decide following: a scroll back stops it, a move back to the edge resumes it.
-    if ((byUser || this.userMove) && this.growing && this.extent) {
-      const view = this.view();
-      if (view) this.changeFollowing(atLiveEdge(view, this.extent));
-    }
+    const view = this.view();
+    if ((byUser || this.userMove) && this.extent && view) this.edge.userMoved(view, this.extent);
     if (byUser) this.tooltip.hide();
     this.schedule();
-    const view = this.view();
     if (view) this.host.onViewChange(view);
     this.requestSeries();
   }
