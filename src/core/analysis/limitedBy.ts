@@ -66,7 +66,7 @@ const APPLICATION = 3;
 const IDLE = 4;
 const STATE_NAMES: readonly LimitState[] = ['receiverWindow', 'network', 'sendBuffer', 'application', 'idle'];
 const RETRANSMITTED = Flag.RETRANSMISSION | Flag.FAST_RETRANSMISSION | Flag.SPURIOUS_RETRANSMISSION;
-/** A sender answers an ACK that lets it send within this long when the capture sits next to it (softirq, not a timer). */
+/** A sender answers an ACK that lets it send within this long when the capture sits next to it (softirq, not a thread: tens of µs, an application wakes in ~1 ms). */
 const PROMPT_REPLY = 0.001;
 /** An application blocked on buffer space writes this soon after the ACK that freed it wakes it (a thread's wake-up on a loaded host). */
 const APP_WAKE = 0.005;
