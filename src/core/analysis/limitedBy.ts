@@ -85,7 +85,8 @@ export function limitedBy(flow: Flow, inputs: LimitInputs): FlowLimits | null {
   const winOf = inputs.windowBytes[receiver];
   const segment = effectiveSegmentSize(flow, receiver, winOf).bytes;
   const vantage = captureVantage(flow, dir, inputs.rtt);
-  const prompt = vantage.near === 'sender' ? PROMPT_REPLY : Math.max(PROMPT_REPLY, 2 * vantage.errorBound);
+  // Near the receiver the sender's answer to an ACK shows up a round trip after the ACK does.
+  const prompt = vantage.near === 'receiver' ? PROMPT_REPLY + vantage.errorBound : PROMPT_REPLY;
 
   const state = new Uint8Array(n);
   const inFlight = new Float64Array(n);
@@ -148,23 +149,31 @@ function classify(flow: Flow, dir: 0 | 1, winOf: (i: number) => number, segment:
   let windowKnown = false;
   let done = false;
   for (let i = 0; i < n; i++) {
-    if (i < first || done) {
+    if (done) {
       state[i] = IDLE;
       continue;
     }
     if (p.dir[i] === dir) {
+      if (i < first) {
+        state[i] = IDLE;
+        continue;
+      }
       const end = (p.seq[i] + p.len[i]) >>> 0;
       if (p.len[i] > 0 && ((end - nxt) | 0) > 0) nxt = end;
-    } else if (p.tcpFlags[i] & TcpFlag.ACK && !(p.tcpFlags[i] & TcpFlag.SYN)) {
+    } else if (p.tcpFlags[i] & TcpFlag.ACK) {
+      // A SYN-ACK's window (never scaled, RFC 7323 §2.2) is the sender's first right edge, as for the kernel's snd_wnd.
       if (((p.ack[i] - una) | 0) > 0) una = p.ack[i];
       edge = (p.ack[i] + winOf(i)) >>> 0;
       windowKnown = true;
       // Everything sent is acknowledged and no more data follows: the sender is done.
-      if (i > last && ((una - lastEnd) | 0) >= 0) {
-        done = true;
+      if (i > last && ((una - lastEnd) | 0) >= 0) done = true;
+      if (done || i < first) {
         state[i] = IDLE;
         continue;
       }
+    } else if (i < first) {
+      state[i] = IDLE;
+      continue;
     }
     const outstanding = Math.max(0, (nxt - una) | 0);
     inFlight[i] = outstanding;
