@@ -1,5 +1,5 @@
 /**
- * The limited-by split in the `analyze --json` document and the flow list's row: for the direction
+ * The limited-by split in the `analyze --json` document: for the direction
  * that carries the data, seconds per state (the sender's two kinds together under `sender`), the
  * timeline in epoch seconds, and the kernel's own totals beside ours when `ss` samples gave them.
  */
@@ -8,7 +8,7 @@ import { kernelTotals, oursAsBusy, type BusySplit } from './analysis/kernelLimit
 import type { SendBufferEvidence } from './analysis/limitedBy';
 import type { Vantage } from './analysis/vantage';
 import type { Flow } from './flows/flow';
-import { LIMIT_STATES, type LimitShareRow, type LimitState } from '../protocol';
+import type { LimitState } from '../protocol';
 
 /** `limitedBy` of a flow in the `analyze --json` document; seconds, and times in epoch seconds. */
 export interface LimitSummary {
@@ -61,18 +61,4 @@ export function summarizeLimits(flow: Flow, analysis: FlowAnalysis, captureEpoch
     summary.kernel = { ...theirs, samples: k.time.length, difference };
   }
   return summary;
-}
-
-/** Seconds per state of a summary, in LIMIT_STATES' terms. */
-export function limitSeconds(s: LimitSummary): Record<LimitState, number> {
-  return { receiverWindow: s.receiverWindow, network: s.network, sendBuffer: s.sender.sendBuffer, application: s.sender.application, idle: s.idle };
-}
-
-/** The flow list's row: the state that held longest outside idle and its share of that time. */
-export function limitShareRow(s: LimitSummary): LimitShareRow {
-  const seconds = limitSeconds(s);
-  const active = LIMIT_STATES.filter((x) => x !== 'idle');
-  const dominant = active.reduce((a, b) => (seconds[b] > seconds[a] ? b : a));
-  const total = active.reduce((sum, x) => sum + seconds[x], 0);
-  return { direction: s.direction === 'a→b' ? 'ab' : 'ba', dominant, share: total > 0 ? seconds[dominant] / total : 0, seconds, busy: s.busy, owedSeconds: s.owed };
 }

@@ -39,21 +39,6 @@ describe('capture view', () => {
     }
   });
 
-  it("each flow's health carries its limited-by row: the dominant state outside idle, its share, seconds, busy, owed", async () => {
-    const m = await loadModel('test/fixtures/natbug-buggy.pcap');
-    const view = toCaptureView(m.summary, 'natbug-buggy.pcap');
-    const l = m.analyses[0].limitedBy!;
-    const row = view.health[0].limitedBy!;
-    assert.equal(row.direction, l.dir === 0 ? 'ab' : 'ba');
-    assert.deepEqual(row.seconds, l.seconds);
-    assert.equal(row.busy, l.busy);
-    assert.equal(row.owedSeconds, l.owedSeconds);
-    assert.ok(row.owedSeconds > 0, 'the NAT bug owes updates');
-    assert.equal(row.dominant, 'receiverWindow');
-    const active = l.busy + l.seconds.application;
-    assert.ok(Math.abs(row.share - l.seconds.receiverWindow / active) < 1e-12);
-  });
-
   it('stall and owed-update findings end where their episode ends', async () => {
     const { view } = await demo();
     const stalls = view.findings.filter((f) => f.kind === 'stall');

@@ -3,7 +3,6 @@ import type { Flow } from '../flows/flow';
 import type { CaptureIngest } from '../ingest';
 import { flowBasics, type CaptureSummary, type FindingSummary, type FlowSummary } from '../summary';
 import type { CaptureView, FlowRow } from '../../protocol';
-import { limitShareRow } from '../limitSummary';
 
 export function toCaptureView(summary: CaptureSummary, fileName: string): CaptureView {
   return {
@@ -32,7 +31,6 @@ export function toCaptureView(summary: CaptureSummary, fileName: string): Captur
       stallSeconds: f.stalls.reduce((sum, e) => sum + e.duration, 0),
       owedSeconds: f.stalls.reduce((sum, e) => sum + (e.owed?.seconds ?? 0), 0),
       findings: countBy(f.findings.map((x) => x.kind)),
-      limitedBy: f.limitedBy ? limitShareRow(f.limitedBy) : null,
     })),
     stalls: summary.flows.flatMap((f) =>
       f.stalls.map((e) => ({
