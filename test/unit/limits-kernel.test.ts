@@ -7,21 +7,12 @@
  * within 50 ms of where the kernel's counters say it began.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { FlowLimits } from '../../src/core/analysis/limitedBy';
-import { kernelBetween, kernelCounters, kernelTotals, oursAsBusy, oursBetween, type BusySplit, type KernelCounters } from '../../src/core/analysis/kernelLimits';
-import { loadModel } from '../../src/core/load';
-import { parseSsSamples } from '../../src/core/trace/ss';
-import type { LimitState } from '../../src/protocol';
+import { kernelBetween, kernelTotals, oursAsBusy, oursBetween, type BusySplit } from '../../src/core/analysis/kernelLimits';
+import { kernelDominant, kernelState, loadRun, onset, oursDominant, phaseWindow } from '../support/limits';
 
 const RUNS = join(__dirname, '../fixtures/limits/runs');
-
-interface Truth {
-  allAcked: number;
-  phases: { name: string; expect: LimitState; start: number; end: number }[];
-}
 
 /**
  * Where a tolerance is not met, the measured error and why (docs/analysis.md, "Agreement with the
@@ -34,55 +25,12 @@ const KNOWN: Record<string, Partial<Record<keyof BusySplit, { bound: number; why
   },
 };
 
-async function load(name: string): Promise<{ limits: FlowLimits; kernel: KernelCounters; epoch: number; truth: Truth }> {
-  const model = await loadModel(join(RUNS, `${name}.pcap`));
-  const origin = model.ingest.flows.timeOrigin;
-  const epoch = origin.sec + origin.nsec / 1e9;
-  assert.equal(model.analyses.length, 1);
-  const limits = model.analyses[0].limitedBy!;
-  assert.equal(limits.dir, 0, 'the sender is 10.91.0.1, side a');
-  const { samples, warnings } = parseSsSamples(readFileSync(join(RUNS, `${name}.ss.tsv`), 'utf8'));
-  assert.deepEqual(warnings, []);
-  const kernel = kernelCounters(model.ingest.flows.flows[0], limits.dir, samples, epoch);
-  assert.ok(kernel, 'the sender socket has samples with the counters');
-  return { limits, kernel, epoch, truth: JSON.parse(readFileSync(join(RUNS, `${name}.truth.json`), 'utf8')) as Truth };
-}
-
-/** The state that held longest in a kernel window: application is what busy leaves of the window. */
-function kernelDominant(k: BusySplit, seconds: number): LimitState {
-  const parts: [LimitState, number][] = [
-    ['receiverWindow', k.receiverWindow],
-    ['network', k.network],
-    ['sendBuffer', k.sendBuffer],
-    ['application', seconds - k.busy],
-  ];
-  return parts.reduce((a, b) => (b[1] > a[1] ? b : a))[0];
-}
-
-function oursDominant(s: Record<LimitState, number>): LimitState {
-  const states: LimitState[] = ['receiverWindow', 'network', 'sendBuffer', 'application'];
-  return states.reduce((a, b) => (s[b] > s[a] ? b : a));
-}
-
-/** The first instant from `from` on where `state` holds at least half of the next 100 ms (5 ms steps). */
-function onset(seconds: (t0: number, t1: number) => number, from: number, to: number): number | null {
-  for (let t = from; t <= to; t += 0.005) if (seconds(t, t + 0.1) >= 0.05) return t;
-  return null;
-}
-
-function kernelState(k: KernelCounters, state: LimitState): (t0: number, t1: number) => number {
-  return (t0, t1) => {
-    const s = kernelBetween(k, t0, t1);
-    return state === 'application' ? t1 - t0 - s.busy : s[state as keyof BusySplit];
-  };
-}
-
 const RUN_NAMES = ['rwnd_slowreader', 'network_tbf', 'application_paced', 'sndbuf_small', 'phases'];
 
 describe('limited-by against the kernel (real Linux 6.18 runs, cubic, ss every 10 ms)', () => {
   for (const name of RUN_NAMES) {
     describe(name, () => {
-      const run = load(name);
+      const run = loadRun(join(RUNS, name));
 
       it('totals: receiver window within 5 % of busy of rwnd_limited; network, send buffer and busy within 10 %', async () => {
         const { limits, kernel } = await run;
@@ -98,10 +46,9 @@ describe('limited-by against the kernel (real Linux 6.18 runs, cubic, ss every 1
       });
 
       it("each phase's dominant state is the kernel's, and what the scenario set up where the kernel agrees", async () => {
-        const { limits, kernel, epoch, truth } = await run;
+        const { limits, kernel, truth } = await run;
         for (const [i, phase] of truth.phases.entries()) {
-          const t0 = phase.start - epoch;
-          const t1 = (i === truth.phases.length - 1 ? truth.allAcked : phase.end) - epoch;
+          const [t0, t1] = phaseWindow(await run, i);
           const theirs = kernelDominant(kernelBetween(kernel, t0, t1), t1 - t0);
           assert.equal(oursDominant(oursBetween(limits, t0, t1)), theirs, `phase "${phase.name}"`);
         }
@@ -111,11 +58,10 @@ describe('limited-by against the kernel (real Linux 6.18 runs, cubic, ss every 1
       });
 
       it("where each phase's state begins: within 50 ms of the kernel's counters", async () => {
-        const { limits, kernel, epoch, truth } = await run;
+        const { limits, kernel, truth } = await run;
         for (const [i, phase] of truth.phases.entries()) {
           if (i === 0) continue; // the first phase begins with the connection
-          const t0 = phase.start - epoch;
-          const t1 = (i === truth.phases.length - 1 ? truth.allAcked : phase.end) - epoch;
+          const [t0, t1] = phaseWindow(await run, i);
           const state = kernelDominant(kernelBetween(kernel, t0, t1), t1 - t0);
           const theirs = onset(kernelState(kernel, state), t0 - 0.25, t1);
           const ours = onset((a, b) => oursBetween(limits, a, b)[state], t0 - 0.25, t1);
@@ -125,10 +71,9 @@ describe('limited-by against the kernel (real Linux 6.18 runs, cubic, ss every 1
       });
 
       it('every stall episode lies inside receiver-window time', async () => {
-        const model = await loadModel(join(RUNS, `${name}.pcap`));
-        const a = model.analyses[0];
-        for (const e of a.stalls.filter((s) => s.receiver !== a.limitedBy!.dir)) {
-          const inside = oursBetween(a.limitedBy!, e.start, e.end).receiverWindow;
+        const { limits, stalls } = await run;
+        for (const e of stalls.filter((s) => s.receiver !== limits.dir)) {
+          const inside = oursBetween(limits, e.start, e.end).receiverWindow;
           assert.ok(Math.abs(inside - (e.end - e.start)) < 1e-9, `stall at ${e.start}`);
         }
       });
