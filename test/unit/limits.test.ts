@@ -59,6 +59,17 @@ describe('limitedBy: the per-packet rule', () => {
     assert.equal(l.sendBuffer, null);
   });
 
+  it('against a window smaller than two segments, "closed" is half the largest window (as for stalls), not one segment', () => {
+    // b offers 1800 bytes: 500 in flight leave 1300, less than a 1460-byte segment but more than 900.
+    const c = conversation({ win: { b: 1800 } }).handshake(0, 10).data('a', 500, 20).ack('b', 30).data('a', 1800, 40).ack('b', 50);
+    assert.deepEqual(split(c).timeline, [
+      ['idle', 0, 20],
+      ['network', 20, 30],
+      ['application', 30, 40],
+      ['receiverWindow', 40, 50],
+    ]);
+  });
+
   it('picks the direction with more payload', () => {
     const c = conversation().handshake(0, 10).data('a', 100, 20).ack('b', 30).data('b', 5000, 40).ack('a', 50);
     assert.equal(split(c).l.dir, 1);

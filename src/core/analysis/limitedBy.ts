@@ -18,7 +18,7 @@ import { TcpFlag } from '../decode/segment';
 import type { AnalysisColumns } from './columns';
 import { Flag } from './flags';
 import { IntervalBuilder, paint, secondsByState, type LimitInterval } from './limitIntervals';
-import { effectiveSegmentSize } from './segmentSize';
+import { effectiveSegmentSize, reopenThreshold } from './segmentSize';
 import type { StallEpisode } from './stalls';
 import { captureVantage, type Vantage } from './vantage';
 
@@ -83,7 +83,10 @@ export function limitedBy(flow: Flow, inputs: LimitInputs): FlowLimits | null {
   const dir: 0 | 1 = payload[1] > payload[0] ? 1 : 0;
   const receiver: 0 | 1 = dir === 0 ? 1 : 0;
   const winOf = inputs.windowBytes[receiver];
-  const segment = effectiveSegmentSize(flow, receiver, winOf).bytes;
+  // The next segment is at most one effective segment, and what counts as a closed window is what
+  // counts for stalls: min(segment, half the largest window) — a loopback MSS of 65483 against a
+  // 64 KiB window is not a receiver that never lets a segment through.
+  const segment = reopenThreshold(flow, receiver, effectiveSegmentSize(flow, receiver, winOf).bytes, winOf);
   const vantage = captureVantage(flow, dir, inputs.rtt);
   // Near the receiver the sender's answer to an ACK shows up a round trip after the ACK does.
   const prompt = vantage.near === 'receiver' ? PROMPT_REPLY + vantage.errorBound : PROMPT_REPLY;
