@@ -171,6 +171,9 @@ describe('limited_by finding', () => {
     const [f] = analyze(busy).analysis.findings.filter((x) => x.kind === 'limited_by');
     assert.equal(f.severity, 'info');
     assert.match(f.message, /: network limited 100 % of the busy time \(0\.13 s busy from frame 4; receiver window 0 %, send buffer 0 %\)\.$/);
+    const idle = conversation().handshake(0, 10).data('a', 1000, 20).ack('b', 150).data('a', 1000, 450).ack('b', 460);
+    const [g] = analyze(idle).analysis.findings.filter((x) => x.kind === 'limited_by');
+    assert.match(g.message, /: the sender had nothing to send 68 % of the time \(application\); when busy, network limited 100 % \(0\.14 s busy from frame 4; receiver window 0 %, send buffer 0 %\)\.$/);
     const brief = conversation().handshake(0, 10).data('a', 1000, 20).ack('b', 30);
     assert.deepEqual(analyze(brief).analysis.findings.filter((x) => x.kind === 'limited_by'), []);
   });

@@ -12,7 +12,7 @@ const NAMES = { receiverWindow: 'receiver window', network: 'network', sendBuffe
 /**
  * One finding per flow that was busy at least 100 ms: the busy state that held longest and its share
  * of the busy time, the other two, and the receiver-window time spent waiting for window updates that
- * were owed. A warning when the receiver window dominated and updates were owed (the receiver's fault
+ * were owed; first, when the sender spent more time with nothing to send than busy, that share. A warning when the receiver window dominated and updates were owed (the receiver's fault
  * to fix), else info. At the first data segment.
  */
 export function limitedByFindings(flow: Flow, limits: FlowLimits | null | undefined): Finding[] {
@@ -29,6 +29,13 @@ export function limitedByFindings(flow: Flow, limits: FlowLimits | null | undefi
   const [top, ...others] = keys;
   const owed = top === 'receiverWindow' && limits.owedSeconds > 0 ? `; ${limits.owedSeconds.toFixed(limits.owedSeconds < 1 ? 3 : 1)} s of it waiting for window updates that were owed` : '';
   const receiver = side(flow, limits.dir === 0 ? 1 : 0);
+  const busy = `${limits.busy.toFixed(2)} s busy from frame ${p.frame[first]}; ${others.map((k) => `${NAMES[k]} ${pct(k)}`).join(', ')}`;
+  const application = limits.seconds.application;
+  // A sender mostly without data to send is the application's doing, whatever limited its bursts.
+  const what =
+    application > limits.busy
+      ? `the sender had nothing to send ${Math.round((100 * application) / (application + limits.busy))} % of the time (application); when busy, ${NAMES[top]} limited ${pct(top)} (${busy})`
+      : `${NAMES[top]} limited ${pct(top)} of the busy time (${busy})`;
   return [
     {
       kind: 'limited_by',
@@ -36,9 +43,7 @@ export function limitedByFindings(flow: Flow, limits: FlowLimits | null | undefi
       time: p.time[first],
       frames: [p.frame[first]],
       severity: owed ? 'warning' : 'info',
-      message:
-        `${side(flow, limits.dir)} → ${receiver}: ${NAMES[top]} limited ${pct(top)} of the busy time ` +
-        `(${limits.busy.toFixed(2)} s busy from frame ${p.frame[first]}; ${others.map((k) => `${NAMES[k]} ${pct(k)}`).join(', ')})${owed}.`,
+      message: `${side(flow, limits.dir)} → ${receiver}: ${what}${owed}.`,
     },
   ];
 }
