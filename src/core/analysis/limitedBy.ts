@@ -12,7 +12,7 @@
  * - application (not busy): nothing outstanding and the window open;
  * - idle: before the first data and after the ACK of the last byte.
  */
-import type { LimitState } from '../../protocol';
+import { LIMIT_STATES, type LimitState } from '../../protocol';
 import type { Flow } from '../flows/flow';
 import { TcpFlag } from '../decode/segment';
 import type { AnalysisColumns } from './columns';
@@ -59,12 +59,12 @@ export interface LimitInputs {
   rtt: number;
 }
 
-const RWND = 0;
-const NETWORK = 1;
-const SNDBUF = 2;
-const APPLICATION = 3;
-const IDLE = 4;
-const STATE_NAMES: readonly LimitState[] = ['receiverWindow', 'network', 'sendBuffer', 'application', 'idle'];
+/** State codes: indices into LIMIT_STATES (the strip's codes too). */
+const RWND = LIMIT_STATES.indexOf('receiverWindow');
+const NETWORK = LIMIT_STATES.indexOf('network');
+const SNDBUF = LIMIT_STATES.indexOf('sendBuffer');
+const APPLICATION = LIMIT_STATES.indexOf('application');
+const IDLE = LIMIT_STATES.indexOf('idle');
 const RETRANSMITTED = Flag.RETRANSMISSION | Flag.FAST_RETRANSMISSION | Flag.SPURIOUS_RETRANSMISSION;
 /** A sender answers an ACK that lets it send within this long when the capture sits next to it (softirq, not a thread: tens of µs, an application wakes in ~1 ms). */
 const PROMPT_REPLY = 0.001;
@@ -104,7 +104,7 @@ export function limitedBy(flow: Flow, inputs: LimitInputs): FlowLimits | null {
   let at = p.time[0];
   for (let i = 0; i < n; i++) {
     const next = i + 1 < n ? Math.max(at, p.time[i + 1]) : at;
-    built.push(STATE_NAMES[state[i]], at, next);
+    built.push(LIMIT_STATES[state[i]], at, next);
     at = next;
   }
   const own = inputs.stalls.filter((e) => e.receiver === receiver);
@@ -124,7 +124,7 @@ export function limitedBy(flow: Flow, inputs: LimitInputs): FlowLimits | null {
 
 /**
  * The per-packet rule: the state from packet `i` until the next packet. Receiver window when the next
- * full segment would pass the right edge (ack + window); network when data is outstanding below it;
+ * segment (`segment`: the stall threshold) would pass the right edge (ack + window); network when data is outstanding below it;
  * application when nothing is outstanding; idle before the first data and after the last byte's ACK.
  * `inFlight[i]` is what was outstanding (snd.nxt − snd.una) after packet `i`.
  */
