@@ -317,7 +317,7 @@ export class CaptureModel {
       const analysis = analyzeFlow(flow, context, analyzer);
       this.analysisRuns++;
       this.analyses[flow.id] = analysis;
-      this.summaries[flow.id] = this.history ? this.history.summarize(flow, analysis) : summarizeFlow(flow, analysis);
+      this.summaries[flow.id] = this.history ? this.history.summarize(flow, analysis, context.captureEpoch) : summarizeFlow(flow, analysis, context.captureEpoch);
       this.analysedAt[flow.id] = this.signature(flow);
       this.pendingChanged.add(flow.id);
     }

@@ -20,6 +20,14 @@ export interface SsSample {
   rcvBuf?: number;
   /** `wscale:snd,rcv`: the peer's shift and ours. */
   wscale?: { snd: number; rcv: number };
+  /**
+   * The kernel's sender-limit chronographs (tcp_info, Linux ≥ 4.10), cumulative milliseconds: `busy:`
+   * is printed once the socket was ever busy; `rwnd_limited:` and `sndbuf_limited:` only when not zero,
+   * so beside `busy` their absence means 0. All absent on older kernels or an idle socket.
+   */
+  busyMs?: number;
+  rwndLimitedMs?: number;
+  sndbufLimitedMs?: number;
 }
 
 export interface SsParseResult {
@@ -60,6 +68,12 @@ export function parseSsSamples(text: string): SsParseResult {
     }
     const ws = /wscale:(\d+),(\d+)/.exec(info);
     if (ws) sample.wscale = { snd: Number(ws[1]), rcv: Number(ws[2]) };
+    const busy = /(?:^|\s)busy:(\d+)ms/.exec(info);
+    if (busy) {
+      sample.busyMs = Number(busy[1]);
+      sample.rwndLimitedMs = Number(/(?:^|\s)rwnd_limited:(\d+)ms/.exec(info)?.[1] ?? 0);
+      sample.sndbufLimitedMs = Number(/(?:^|\s)sndbuf_limited:(\d+)ms/.exec(info)?.[1] ?? 0);
+    }
     samples.push(sample);
   }
   return { samples, warnings };
