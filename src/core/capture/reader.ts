@@ -96,6 +96,22 @@ export class CaptureReader {
     }
   }
 
+  /**
+   * The stream was cut (a live source reconnected, a followed file was replaced or truncated) and the
+   * next bytes begin a new one with its own header. A record cut off by the gap is a warning; frame
+   * numbers, offsets and warnings go on from where they were, so the flows keep growing as one.
+   */
+  newStream(): void {
+    if (this.ended) throw new Error('CaptureReader.newStream after end()');
+    if (this.pendingLen > 0 && this.parser) {
+      this.ctx.warn(this.consumed, `the stream was cut ${this.pendingLen} bytes into a record; that record is lost`);
+    }
+    this.consumed += this.pendingLen;
+    this.pendingLen = 0;
+    this.parser = undefined;
+    this.stopped = false;
+  }
+
   private parsePending(): void {
     if (!this.parser) this.parser = this.detect(this.pending);
     const used = this.run(this.pending, 0, this.pendingLen);
