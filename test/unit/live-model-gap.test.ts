@@ -30,6 +30,17 @@ describe('CaptureModel after a gap', () => {
     assert.equal(summary.flows.reduce((k, f) => k + f.packetsAtoB + f.packetsBtoA, 0), n + 1);
   });
 
+  it('a gap with nothing after it (the source cut, then stopped) ends cleanly; the format stays', () => {
+    const capture = readFileSync(join(FIXTURES, 'natbug-buggy.pcap'));
+    const model = new CaptureModel({ name: 'live' });
+    model.push(capture);
+    model.markGap('disconnected', 1);
+    model.end();
+    const summary = model.summary();
+    assert.equal(summary.format, 'pcap');
+    assert.deepEqual(summary.warnings, []);
+  });
+
   it('a trace line cut by the gap stays one malformed line; the next stream reads on', () => {
     const trace = readFileSync(join(FIXTURES, 'nat-trace/natbug-buggy.jsonl'), 'utf8');
     const lines = trace.split('\n').filter(Boolean);
