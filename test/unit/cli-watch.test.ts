@@ -5,14 +5,14 @@
  * `analyze` of the same bytes.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { CaptureSummary } from '../../src/core/summary';
-import { analyzeJson, CLI } from '../support/cli';
+import { analyzeJson } from '../support/cli';
+import { watch, type WatchLine } from '../support/watch';
 
 const dir = mkdtempSync(join(tmpdir(), 'tfl-watch-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,44 +20,13 @@ const PCAP = join(__dirname, '../fixtures/natbug-buggy.pcap');
 const CAPTURE = readFileSync(PCAP);
 const OFFLINE = analyzeJson(PCAP);
 
-interface Line {
-  event: string;
-  at: number;
-  [k: string]: unknown;
-}
-
-/** Starts `watch ARGS`, collecting its JSON lines with the time each arrived. */
-function watch(...args: string[]) {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [CLI, 'watch', ...args], { stdio: 'pipe' });
-  const lines: Line[] = [];
-  let partial = '';
-  let stderr = '';
-  const waiters: (() => void)[] = [];
-  child.stdout.setEncoding('utf8').on('data', (s: string) => {
-    const parts = (partial + s).split('\n');
-    partial = parts.pop()!;
-    for (const p of parts) lines.push({ ...JSON.parse(p), at: Date.now() });
-    for (const w of waiters.splice(0)) w();
-  });
-  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  const until = async (test: () => boolean, ms = 15_000) => {
-    const deadline = Date.now() + ms;
-    while (!test()) {
-      if (Date.now() > deadline) throw new Error(`watch: timed out; lines: ${lines.map((l) => l.event).join(',')}; stderr: ${stderr}`);
-      await new Promise<void>((r) => (waiters.push(r), setTimeout(r, 50)));
-    }
-  };
-  return { child, lines, exit, until, stderr: () => stderr };
-}
-
 /** The owed episodes as analyze has them, in epoch seconds, to compare with watch's lines. */
 function offlineOwed(summary: CaptureSummary) {
   const epoch0 = Number(summary.firstPacketEpoch);
   return summary.flows.flatMap((f) => f.stalls.filter((s) => s.owed).map((s) => ({ startFrame: s.startFrame, endFrame: s.endFrame, start: Math.round((epoch0 + s.start) * 1e6) / 1e6 })));
 }
 
-const ends = (l: Line) => ({ startFrame: l.startFrame, endFrame: l.endFrame, start: l.start });
+const ends = (l: WatchLine) => ({ startFrame: l.startFrame, endFrame: l.endFrame, start: l.start });
 
 describe('watch', () => {
   it('on stdin: each stall, owed update and finding once, then the summary analyze prints', async () => {
