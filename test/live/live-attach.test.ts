@@ -87,12 +87,14 @@ async function liveRun(mode: 'buggy' | 'fixed'): Promise<LiveRun> {
     'trace socket': watch(`unix:${files.traceSocket}`, '--json', '--idle', IDLE, '--save', at('rec-socket.jsonl')),
   };
   // (3) + (5): tcpdump inside the namespace as a command source, ss of the sender through the same namespace.
+  // --immediate-mode: without it the kernel hands packets to tcpdump in blocks, up to a second late, and the
+  // last ones are still in the kernel when it is stopped.
   const tcpdumpErr = at('tcpdump.err');
   const model = new CaptureModel({ name: 'tcpdump' });
   const events: { e: ModelEvent; at: number }[] = [];
   const warnings: string[] = [];
   const session = attachModel(
-    { kind: 'command', label: 'tcpdump in the namespace', command: 'ip', args: ['netns', 'exec', ns, 'sh', '-c', `exec tcpdump -U -w - -i tun0 -n -s 256 tcp 2>${tcpdumpErr}`] },
+    { kind: 'command', label: 'tcpdump in the namespace', command: 'ip', args: ['netns', 'exec', ns, 'sh', '-c', `exec tcpdump -U --immediate-mode -w - -i tun0 -n -s 256 tcp 2>${tcpdumpErr}`] },
     model,
     { ss: { prefix: ['ip', 'netns', 'exec', ns], intervalMs: 200 }, onUpdate: (u) => events.push(...u.events.map((e) => ({ e, at: Date.now() }))), onWarning: (w) => warnings.push(w) },
   );
