@@ -152,7 +152,7 @@ describe('live attach to the reference NAT, buggy receiver (4 MiB)', { skip, tim
   }, { timeout: 150_000 });
 
   for (const source of SOURCES) {
-    it(`${source}: one owed update per window closure the receiver counted, most of them before the sender finished`, () => {
+    it(`${source}: one owed update per window closure the receiver counted, most of them before the sender finished`, (t) => {
       const r = live.sources[source];
       const closures = live.run.receiver.window_closures;
       assert.ok(closures >= 10, `a transfer of several seconds closes the window many times (${closures})`);
@@ -160,6 +160,7 @@ describe('live attach to the reference NAT, buggy receiver (4 MiB)', { skip, tim
       assert.equal(r.owed.length, closures, `${source}: ${r.reason}`);
       // Reported while the transfer ran: not timing luck but the bulk of them (a busy machine may lag a little at the end).
       const early = r.owed.filter((o) => o.at < live.senderDone).length;
+      t.diagnostic(`${source}: ${r.owed.length} owed updates, ${early} reported before the sender finished (${live.run.seconds} s run)`);
       assert.ok(early >= Math.ceil(closures / 2), `${source}: ${early} of ${closures} owed updates reported before the sender finished`);
       assert.ok(r.owed[0].at < live.senderDone);
     });

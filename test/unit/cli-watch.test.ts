@@ -99,6 +99,20 @@ describe('watch', () => {
     assert.equal(back.packets, 1 + OFFLINE.packets);
   });
 
+  it('Ctrl-C (SIGINT) stops a watch that would go on forever, with the summary of what was seen', async () => {
+    const path = join(dir, 'forever.pcap');
+    writeFileSync(path, CAPTURE);
+    const w = watch(path, '--json');
+    await w.until(() => w.lines.some((l) => l.event === 'owed'));
+    await w.until(() => /attached/.test(w.stderr()));
+    w.child.kill('SIGINT');
+    assert.equal(await w.exit, 0, w.stderr());
+    const last = w.lines.at(-1)!;
+    assert.equal(last.event, 'end');
+    assert.equal(last.reason, 'stopped');
+    assert.deepEqual((last.summary as CaptureSummary).flows, OFFLINE.flows);
+  });
+
   it('says what is wrong: no source (exit 1), a file that does not exist (exit 2), not a capture (exit 2)', async () => {
     const none = watch();
     assert.equal(await none.exit, 1);
