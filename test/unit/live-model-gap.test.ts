@@ -3,9 +3,11 @@
  * header: the CaptureModel reads it on into the same flows, a record cut by the gap as one warning.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { SessionRecording } from '../../src/core/live/recording';
 import { CaptureModel } from '../../src/core/model/captureModel';
 
 const FIXTURES = join(__dirname, '../fixtures');
@@ -28,6 +30,28 @@ describe('CaptureModel after a gap', () => {
     assert.deepEqual(summary.warnings.map((w) => w.message), ['the stream was cut 7 bytes into a record; that record is lost']);
     // The same connection seen twice: its packets continue the same flow (the 4-tuple and ISNs match).
     assert.equal(summary.flows.reduce((k, f) => k + f.packetsAtoB + f.packetsBtoA, 0), n + 1);
+  });
+
+  it('pcapng streams across a gap (a saved session of two sections, sent twice): every packet, one link type', async () => {
+    const capture = readFileSync(join(FIXTURES, 'natbug-buggy.pcap'));
+    const rec = new SessionRecording();
+    rec.data(capture);
+    rec.gap();
+    rec.data(capture);
+    const dir = mkdtempSync(join(tmpdir(), 'tfl-gap-'));
+    await rec.saveTo(join(dir, 'two.pcapng'));
+    rec.dispose();
+    const pcapng = readFileSync(join(dir, 'two.pcapng'));
+    rmSync(dir, { recursive: true });
+    const model = new CaptureModel({ name: 'live' });
+    model.push(pcapng);
+    model.markGap('disconnected', 1);
+    model.push(pcapng);
+    model.end();
+    const summary = model.summary();
+    assert.equal(summary.format, 'pcapng');
+    assert.deepEqual(summary.warnings, []);
+    assert.deepEqual(summary.linkTypes.map((l) => [l.linkType, l.packets]), [[101, 4 * 375]]);
   });
 
   it('a gap with nothing after it (the source cut, then stopped) ends cleanly; the format stays', () => {
