@@ -5,13 +5,14 @@
  * `analyze` of the same bytes.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { CaptureSummary } from '../../src/core/summary';
-import { analyzeJson } from '../support/cli';
+import { analyzeCli, analyzeJson, CLI } from '../support/cli';
 import { watch, type WatchLine } from '../support/watch';
 
 const dir = mkdtempSync(join(tmpdir(), 'tfl-watch-'));
@@ -19,6 +20,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const PCAP = join(__dirname, '../fixtures/natbug-buggy.pcap');
 const CAPTURE = readFileSync(PCAP);
 const OFFLINE = analyzeJson(PCAP);
+const analyzeText = (file: string) => analyzeCli(file).stdout;
 
 /** The owed episodes as analyze has them, in epoch seconds, to compare with watch's lines. */
 function offlineOwed(summary: CaptureSummary) {
@@ -50,6 +52,19 @@ describe('watch', () => {
     const summary = last.summary as CaptureSummary;
     assert.equal(summary.file, 'stdin');
     assert.deepEqual({ ...summary, file: PCAP }, OFFLINE);
+  });
+
+  it('as text: one line per event like analyze prints findings, then how it ended and the analyze summary', () => {
+    const run = spawnSync(process.execPath, [CLI, 'watch', '-'], { input: CAPTURE, encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const lines = run.stdout.split('\n');
+    const flow = 'flow 0 (10.88.0.1:52270 → 10.88.0.2:5001):';
+    assert.equal(lines[0], `${flow} stall #0 at 0.018603 s (frame 92): 10.88.0.2:5001 advertised 0 bytes`);
+    assert.match(lines[1], new RegExp(`^${flow.replace(/[()]/g, '\\$&')} window update owed: stall #0 0\\.018603–0\\.232243 s \\(frames 92–95\\), 0\\.214 s owed \\(high\\): the window reopened`));
+    const ended = lines.indexOf('watch ended: standard input: end of stream');
+    assert.ok(ended > 0);
+    assert.equal(lines.slice(0, ended).filter((l) => l.startsWith(flow)).length, 8 + OFFLINE.flows[0].findings.length);
+    assert.equal(lines.slice(ended + 1).join('\n'), analyzeText(PCAP).replace(PCAP, 'stdin'));
   });
 
   it('on a growing file: owed updates are printed while the file is still being written; --idle ends it', async () => {
