@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { LiveEnd } from '../../src/core/live/attach';
 import { attachModel } from '../../src/core/live/attachModel';
 import { CaptureModel, type ModelEvent } from '../../src/core/model/captureModel';
 import type { CaptureSummary } from '../../src/core/summary';
@@ -98,22 +99,36 @@ async function liveRun(mode: 'buggy' | 'fixed'): Promise<LiveRun> {
     model,
     { ss: { prefix: ['ip', 'netns', 'exec', ns], intervalMs: 200 }, onUpdate: (u) => events.push(...u.events.map((e) => ({ e, at: Date.now() }))), onWarning: (w) => warnings.push(w) },
   );
-  // The sender starts once tcpdump listens (its SYN must be captured) and every watch is attached.
-  const deadline = Date.now() + 20_000;
-  while (!(existsSync(tcpdumpErr) && readFileSync(tcpdumpErr, 'utf8').includes('listening on'))) {
-    if (Date.now() > deadline) throw new Error(`tcpdump did not start: ${existsSync(tcpdumpErr) ? readFileSync(tcpdumpErr, 'utf8') : 'no stderr'}`);
-    await sleep(20);
-  }
-  for (const w of Object.values(watches)) await w.until(() => /attached/.test(w.stderr()), 20_000);
-  nat.release();
-
-  const senderDone = await nat.senderDone;
-  const run = await nat.finished;
-  session.stop();
-  const end = await session.done;
+  let senderDone: number;
+  let run: NatBugRunSummary;
+  let end: LiveEnd;
   const tcpdumpRec = at('rec-tcpdump.pcap');
-  await session.recording!.saveTo(tcpdumpRec);
-  session.recording!.dispose();
+  try {
+    // The sender starts once tcpdump listens (its SYN must be captured) and every watch is attached.
+    const deadline = Date.now() + 20_000;
+    while (!(existsSync(tcpdumpErr) && readFileSync(tcpdumpErr, 'utf8').includes('listening on'))) {
+      if (Date.now() > deadline) throw new Error(`tcpdump did not start: ${existsSync(tcpdumpErr) ? readFileSync(tcpdumpErr, 'utf8') : 'no stderr'}`);
+      await sleep(20);
+    }
+    for (const w of Object.values(watches)) await w.until(() => /attached/.test(w.stderr()), 20_000);
+    nat.release();
+
+    senderDone = await nat.senderDone;
+    run = await nat.finished;
+    session.stop();
+    end = await session.done;
+    await session.recording!.saveTo(tcpdumpRec);
+    session.recording!.dispose();
+  } catch (err) {
+    // Leave nothing running: tcpdump in the namespace, the watches (run.py cleans up after itself).
+    session.stop();
+    await session.done;
+    session.recording?.dispose();
+    for (const w of Object.values(watches)) w.child.kill();
+    nat.release();
+    await nat.finished.catch(() => undefined);
+    throw err;
+  }
   for (const w of Object.values(watches)) assert.equal(await w.exit, 0, w.stderr());
 
   const tcpdump: SourceResult = {
