@@ -19,12 +19,12 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const FIXTURES = join(__dirname, '../fixtures');
 
 describe('parseSsTinm (ss -tinm as printed)', () => {
-  it('reads every socket of a real run with its skmem and wscale; the blank details of a FIN-WAIT-2 socket are fine', () => {
+  it('reads every socket of a real run with its skmem, wscale and the sender's busy/rwnd_limited chronographs; the blank details of a FIN-WAIT-2 socket are fine', () => {
     const { samples, warnings } = parseSsTinm(readFileSync(join(FIXTURES, 'ss/ss-tinm-loopback.txt'), 'utf8'), 1796000000.5);
     assert.deepEqual(warnings, []);
     assert.deepEqual(samples, [
       { epoch: 1796000000.5, line: 2, state: 'ESTAB', recvQ: 128512, sendQ: 0, local: '127.0.0.1:45001', peer: '127.0.0.1:40228', rmemAlloc: 131840, rcvBuf: 131072, wscale: { snd: 10, rcv: 10 } },
-      { epoch: 1796000000.5, line: 4, state: 'ESTAB', recvQ: 0, sendQ: 3782144, local: '127.0.0.1:40228', peer: '127.0.0.1:45001', rmemAlloc: 0, rcvBuf: 131072, wscale: { snd: 10, rcv: 10 } },
+      { epoch: 1796000000.5, line: 4, state: 'ESTAB', recvQ: 0, sendQ: 3782144, local: '127.0.0.1:40228', peer: '127.0.0.1:45001', rmemAlloc: 0, rcvBuf: 131072, wscale: { snd: 10, rcv: 10 }, busyMs: 304, rwndLimitedMs: 304, sndbufLimitedMs: 0 },
       { epoch: 1796000000.5, line: 6, state: 'CLOSE-WAIT', recvQ: 51, sendQ: 0, local: '[::1]:45002', peer: '[::1]:42760', rmemAlloc: 882, rcvBuf: 131072, wscale: { snd: 10, rcv: 10 } },
       { epoch: 1796000000.5, line: 8, state: 'FIN-WAIT-2', recvQ: 0, sendQ: 0, local: '[::1]:42760', peer: '[::1]:45002' },
     ]);
