@@ -1,8 +1,8 @@
 /**
  * Issue 13 in the webview: a capture that grows. The fixture (test/webview/record-live.ts) is the
  * NAT-bug capture pushed record by record into one CaptureModel and viewed after 0.1, 0.35, 0.55, 0.7
- * and 0.9 s, then whole: six summaries with rising revisions, findings growing 1 → 3 → 5 → 7 → 8 → 8
- * with stable ids, and a source gap (the model's markGap at 0.5 s, data again at 0.6 s, where the
+ * and 0.9 s, then whole: six summaries with rising revisions, findings growing 1 → 4 → 6 → 8 → 9 → 9
+ * with stable ids (the second summary's limited-by finding comes before the selected stall in time), and a source gap (the model's markGap at 0.5 s, data again at 0.6 s, where the
  * capture has no packets), open in the third summary, closed from the fourth on. The harness posts them
  * one by one. Asserted: the flow row and timelines appear from the first summary; updates keep the
  * selected finding and the zoom; Follow moves the view with the data keeping its width; a scroll back
@@ -52,7 +52,7 @@ after(async () => {
 
 test('the fixture grows: six revisions, findings with stable ids, the last one complete', () => {
   assert.deepEqual(revisions.map((v) => v.revision), [1, 2, 3, 4, 5, 6]);
-  assert.deepEqual(revisions.map((v) => v.findings.length), [1, 3, 5, 7, 8, 8]);
+  assert.deepEqual(revisions.map((v) => v.findings.length), [1, 4, 6, 8, 9, 9]);
   assert.deepEqual(revisions.map((v) => v.live?.gaps.map((g) => g.end === null)), [[], [], [true], [false], [false], [false]]);
   for (let i = 1; i < revisions.length; i++) {
     for (const f of revisions[i - 1].findings) assert.equal(revisions[i].findings.find((g) => g.id === f.id)?.kind, f.kind, `finding ${f.id} changed kind in revision ${i + 1}`);
@@ -86,6 +86,9 @@ test('at full view the view grows with the data; new findings appear without tak
   assert.ok(zoomed.t1 < flowEnd(1) - 0.01, `the zoomed view [${zoomed.t0}, ${zoomed.t1}] reaches the live edge`);
   const view = await advance();
   assert.equal(await selectedFinding(), '0', 'the selection moved when findings were added');
+  // The limited-by finding that came with this update lists first (time order), above the selected stall.
+  assert.equal(view.findings[0].kind, 'limited_by');
+  assert.equal(await page.locator('.finding-list [data-finding-id]').first().getAttribute('data-finding-id'), String(view.findings[0].id));
   assert.deepEqual(await page.locator('.finding-list [data-finding-id]').evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.findingId))), view.findings.map((f) => f.id));
   g = await geometry(page);
   assert.ok(close(g.t0, zoomed.t0) && close(g.t1, zoomed.t1), `the zoom moved: [${zoomed.t0}, ${zoomed.t1}] → [${g.t0}, ${g.t1}]`);
