@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { type CaptureView, LIMIT_STATES, type LimitShareRow, type LimitState } from '../../src/protocol';
+import { type CaptureView, type LimitShareRow, type LimitState } from '../../src/protocol';
 import { type Session, startSession } from './harness/browser';
 import { captureOf, loadFixture } from './harness/probe';
 

@@ -7,13 +7,9 @@
  * intervals than about two per pixel, and a wide interval's edges stay where the analysis put them.
  */
 import { LIMIT_STATES, type LimitState, type SeriesResult } from '../../protocol';
+import type { LimitInterval } from '../analysis/limitIntervals';
 
-/** One interval of the data sender's state, seconds since the capture start. */
-export interface LimitInterval {
-  state: LimitState;
-  start: number;
-  end: number;
-}
+export type { LimitInterval };
 
 /** Neighbours closer than this (seconds; float noise in the analysis' boundaries) count as touching. */
 const JOIN_GAP = 1e-9;
