@@ -8,9 +8,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { type CaptureView, type LimitShareRow, type LimitState } from '../../src/protocol';
+import { type CaptureView, LIMIT_STATES, type LimitShareRow, type LimitState } from '../../src/protocol';
 import { type Session, startSession } from './harness/browser';
-import { captureOf, loadFixture } from './harness/probe';
+import { captureOf, drawnResult, geometry, loadFixture, near, settled, stallsShown, themeColour, xOf } from './harness/probe';
 
 let session: Session;
 before(async () => {
@@ -106,5 +106,119 @@ describe('flow list: the Limited by column', () => {
     const reversed = await ids(page);
     assert.deepEqual(reversed.slice(0, 7), [f(3), f(5), f(6), f(0), f(7), f(1), f(4)]);
     assert.deepEqual(reversed.slice(7), blanks);
+  });
+});
+
+/** RGBA of the strip's canvas at (x in the lanes' coordinates, y in the strip), in CSS px. */
+function stripPixels(page: Page, points: [number, number][]): Promise<number[][]> {
+  return page.evaluate((points) => {
+    const canvas = document.querySelector<HTMLCanvasElement>('.state-strip canvas')!;
+    const ctx = canvas.getContext('2d')!;
+    const dpr = canvas.width / canvas.getBoundingClientRect().width;
+    const left = Number(document.querySelector<HTMLElement>('.lanes')!.dataset.plotLeft);
+    return points.map(([x, y]) => Array.from(ctx.getImageData(Math.floor((x - left) * dpr), Math.floor(y * dpr), 1, 1).data));
+  }, points);
+}
+
+/** The strip's colour per state code, as theme.ts reads it (idle: its thin line). */
+const STATE_VARS = ['editorWarning-foreground', 'charts-blue', 'charts-purple', 'charts-green', 'descriptionForeground'];
+
+for (const theme of ['dark', 'light', 'high-contrast'] as const) {
+  describe(`the limited-by strip on the NAT-bug capture, ${theme}`, () => {
+    const fixture = loadFixture('natbug-buggy');
+    const view = captureOf(fixture);
+    let page: Page;
+    before(async () => {
+      page = await session.open({ fixture: 'natbug-buggy', theme, width: 1400, height: 900 });
+      await settled(page);
+    });
+    after(async () => page?.context().close());
+
+    test('each interval in its state’s colour at its middle; idle a thin line on the background', async () => {
+      const g = await geometry(page);
+      const limits = drawnResult(fixture, g)!.limits!;
+      const bg = themeColour(theme, 'editor-background');
+      const checked = new Set<number>();
+      for (let k = 0; k < limits.start.length; k++) {
+        const [x0, x1] = [xOf(g, limits.start[k]), xOf(g, limits.end[k])];
+        if (x1 - x0 < 3) continue;
+        const state = limits.state[k];
+        const colour = themeColour(theme, STATE_VARS[state]);
+        const mid = (x0 + x1) / 2;
+        const [top, middle, bottom] = await stripPixels(page, [[mid, 1], [mid, 5], [mid, 8]]);
+        const what = `${LIMIT_STATES[state]} ${limits.start[k].toFixed(4)}–${limits.end[k].toFixed(4)} s at x ${mid.toFixed(1)}`;
+        if (LIMIT_STATES[state] === 'idle') {
+          assert.ok(near(top, bg, 3) && near(bottom, bg, 3), `${what}: ${top} / ${bottom} is not the background ${bg}`);
+          assert.ok(near(middle, colour, 3), `${what}: the idle line ${middle} is not ${colour}`);
+        } else {
+          for (const px of [top, middle, bottom]) assert.ok(near(px, colour, 3), `${what}: ${px} is not ${colour}`);
+        }
+        checked.add(state);
+      }
+      // At the whole flow's width receiver window, network, the sender's buffer (3.4 px at 0.674 s) and idle are wide enough to read.
+      assert.deepEqual([...checked].sort(), [0, 1, 2, 4]);
+    });
+
+    test('every stall of the flow lies in receiver-window colour on the strip', async () => {
+      const g = await geometry(page);
+      const colour = themeColour(theme, STATE_VARS[0]);
+      const stalls = stallsShown(view, 0, g.direction);
+      assert.equal(stalls.length, 4);
+      const got = await stripPixels(page, stalls.map((s) => [xOf(g, (s.start + s.end) / 2), 5]));
+      got.forEach((px, i) => assert.ok(near(px, colour, 3), `stall ${i}: ${px} is not the receiver-window colour ${colour}`));
+    });
+
+    test('the legend names every state; the canvas says the shares', async () => {
+      assert.deepEqual(await page.locator('.strip-legend .legend-item').allInnerTexts(), ['receiver window', 'network', 'sender’s buffer', 'application', 'idle']);
+      const label = await page.locator('.state-strip canvas').getAttribute('aria-label');
+      assert.match(label ?? '', /^Limited-by strip: receiver window 98 %, network 1 %, sender’s buffer < 1 %; 8 intervals in view$/);
+    });
+  });
+}
+
+describe('the strip’s tooltip and the other direction', () => {
+  const fixture = loadFixture('natbug-buggy');
+  const view = captureOf(fixture);
+  let page: Page;
+  before(async () => {
+    page = await session.open({ fixture: 'natbug-buggy', theme: 'dark', width: 1400, height: 900 });
+    await settled(page);
+  });
+  after(async () => page?.context().close());
+
+  test('hovering the strip inside the first stall names the receiver-window interval, its duration and shares', async () => {
+    const g = await geometry(page);
+    const s = view.stalls[0];
+    const box = (await page.locator('.state-strip canvas').boundingBox())!;
+    await page.mouse.move(box.x + xOf(g, (s.start + s.end) / 2) - g.plotLeft, box.y + 5);
+    const tip = page.locator('[role="tooltip"]');
+    await tip.waitFor();
+    const limits = drawnResult(fixture, g)!.limits!;
+    const k = Array.from(limits.state).indexOf(0);
+    const [start, end] = [limits.start[k], limits.end[k]];
+    const row = view.health[0].limitedBy!;
+    const active = row.seconds.receiverWindow + row.seconds.network + row.seconds.sendBuffer + row.seconds.application;
+    const lines = (await tip.innerText()).split('\n');
+    assert.deepEqual(lines, [
+      'Limited by receiver window',
+      `${start.toFixed(6)} s – ${end.toFixed(6)} s · ${Math.round((end - start) * 1000)} ms`,
+      `${Math.round(((end - start) / active) * 100)} % of the flow’s time outside idle; receiver window in all ${Math.round(row.share * 100)} %`,
+      'the sender reached the right edge of the advertised window (the kernel’s rwnd_limited)',
+    ]);
+    await page.mouse.move(1, 1);
+    await tip.waitFor({ state: 'hidden' });
+  });
+
+  test('the flow list shows the recorded split; switching to the ACK direction empties the strip', async () => {
+    assert.equal(await page.locator('.flow-row[data-flow-id="0"] .col-limited').innerText(), 'receiver window 98 %');
+    await page.locator('.lanes').focus();
+    await page.keyboard.press('d');
+    await page.waitForFunction(() => JSON.parse(document.querySelector<HTMLElement>('.lanes')!.dataset.query ?? '{}').direction === 'ba');
+    await settled(page);
+    const g = await geometry(page);
+    const bg = themeColour('dark', 'editor-background');
+    const row = await stripPixels(page, Array.from({ length: 40 }, (_, i) => [g.plotLeft + 2 + (i * (g.plotWidth - 4)) / 39, 5] as [number, number]));
+    assert.ok(row.every((px) => near(px, bg, 2)), 'the strip is not empty for the direction without data');
+    assert.equal(await page.locator('.state-strip canvas').getAttribute('aria-label'), 'Limited-by strip: this direction sends no data');
   });
 });

@@ -59,7 +59,8 @@ export function drawStateStrip(strip: StateStrip, x: Scale, limits: Limits | und
     const w = Math.max(x(limits.end[k]) - x0, 1 / (window.devicePixelRatio || 1));
     const state = limits.state[k];
     ctx.fillStyle = theme.limits[state] ?? theme.muted;
-    if (state === IDLE) ctx.fillRect(x0, Math.floor(strip.height / 2) - 0.5 * theme.line, w, theme.line);
+    // Whole CSS pixels, so the line is crisp rather than two half-tone rows.
+    if (state === IDLE) ctx.fillRect(x0, Math.floor(strip.height / 2), w, Math.max(1, Math.round(theme.line)));
     else ctx.fillRect(x0, 0, w, strip.height);
   }
   ctx.restore();
