@@ -2,15 +2,9 @@
 import type { Flow } from '../flows/flow';
 import type { CaptureIngest } from '../ingest';
 import { flowBasics, type CaptureSummary, type FindingSummary, type FlowSummary } from '../summary';
-import type { FlowAnalysis } from '../analysis/analyze';
 import type { CaptureView, FlowRow } from '../../protocol';
-import { limitShareRow } from './limitShare';
 
-/**
- * The view of an analysed capture. `analyses` (by flow id) adds what the summary does not carry: each
- * flow's limited-by split for the flow list (absent: `limitedBy` is left out).
- */
-export function toCaptureView(summary: CaptureSummary, fileName: string, analyses?: readonly FlowAnalysis[]): CaptureView {
+export function toCaptureView(summary: CaptureSummary, fileName: string): CaptureView {
   return {
     fileName,
     filePath: summary.file,
@@ -37,7 +31,6 @@ export function toCaptureView(summary: CaptureSummary, fileName: string, analyse
       stallSeconds: f.stalls.reduce((sum, e) => sum + e.duration, 0),
       owedSeconds: f.stalls.reduce((sum, e) => sum + (e.owed?.seconds ?? 0), 0),
       findings: countBy(f.findings.map((x) => x.kind)),
-      ...(analyses ? { limitedBy: limitShareRow(analyses[f.id]?.limitedBy) } : {}),
     })),
     stalls: summary.flows.flatMap((f) =>
       f.stalls.map((e) => ({
