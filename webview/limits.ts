@@ -22,9 +22,9 @@ export const LIMIT_MEANINGS: Record<LimitState, string> = {
   idle: 'before the first data and after the last ACK',
 };
 
-/** `0.957` → `96 %`; a share that rounds to 0 but is not 0 reads `< 1 %`. */
+/** `0.957` → `96 %`; a share that rounds to 0 but is not 0 reads `<1 %`. */
 export function formatShare(share: number): string {
-  if (share > 0 && share < 0.005) return '< 1 %';
+  if (share > 0 && share < 0.005) return '<1 %';
   return `${Math.round(share * 100)} %`;
 }
 

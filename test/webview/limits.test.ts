@@ -67,7 +67,7 @@ describe('flow list: the Limited by column', () => {
   test('each row shows its dominant state and share, a dash without data', async () => {
     const cells = await page.locator('.flow-spacer .flow-row').evaluateAll((rows) => rows.map((r) => [Number((r as HTMLElement).dataset.flowId), r.querySelector('.col-limited')!.textContent]));
     const byId = new Map(cells as [number, string][]);
-    const expected = ['network 99 %', 'receiver window 40 %', '—', 'application 70 %', 'receiver window 96 %', 'sender’s buffer 55 %', 'network 60 %', 'receiver window < 1 %'];
+    const expected = ['network 99 %', 'receiver window 40 %', '—', 'application 70 %', 'receiver window 96 %', 'sender’s buffer 55 %', 'network 60 %', 'receiver window <1 %'];
     expected.forEach((text, i) => assert.equal(byId.get(view.flows[i].id), text, `flow ${view.flows[i].id}`));
     assert.equal(byId.get(view.flows[9].id), '—');
     assert.equal(await page.locator('.flow-head .col-limited').innerText(), 'Limited by');
@@ -171,7 +171,7 @@ for (const theme of ['dark', 'light', 'high-contrast'] as const) {
     test('the legend names every state; the canvas says the shares', async () => {
       assert.deepEqual(await page.locator('.strip-legend .legend-item').allInnerTexts(), ['receiver window', 'network', 'sender’s buffer', 'application', 'idle']);
       const label = await page.locator('.state-strip canvas').getAttribute('aria-label');
-      assert.match(label ?? '', /^Limited-by strip: receiver window 98 %, network 1 %, sender’s buffer < 1 %; 8 intervals in view$/);
+      assert.match(label ?? '', /^Limited-by strip: receiver window 98 %, network 1 %, sender’s buffer <1 %; 8 intervals in view$/);
     });
   });
 }
