@@ -113,7 +113,8 @@ export function flowBasics(flow: Flow) {
   const p = flow.packets;
   const [ha, hb] = flow.handshake;
   const scale = (w: number | undefined) => (w === undefined || w < 0 ? null : w);
-  const start = p.length > 0 ? p.time[0] : 0;
+  // Once older packets left the columns (bounded history), the flow still started when it did.
+  const start = flow.trimmed > 0 ? flow.firstTime : p.length > 0 ? p.time[0] : 0;
   return {
     id: flow.id,
     a: flow.a,
@@ -198,7 +199,7 @@ export function skipWarnings(ingest: CaptureIngest): CaptureWarning[] {
   return out;
 }
 
-function analysisWarnings(analyses: readonly FlowAnalysis[]): CaptureWarning[] {
+export function analysisWarnings(analyses: readonly FlowAnalysis[]): CaptureWarning[] {
   const capped = analyses.filter((a) => a.unackedCapHits > 0).length;
   if (!capped) return [];
   return [{ offset: -1, message: `${capped} flows had more than 10000 unacknowledged segments in one direction; their bytes in flight is approximate (segments beyond the cap are not tracked)` }];

@@ -40,7 +40,7 @@ async function parse(job: ParseJob): Promise<void> {
         // The last call (the whole file read) always goes out: the analysis that follows can take seconds.
         if (now - lastProgress < PROGRESS_INTERVAL_MS && bytesRead < fileSize) return;
         lastProgress = now;
-        post({ type: 'progress', bytesRead, fileSize, capture: partialView(job.path, job.fileName, ingest) });
+        post({ type: 'progress', bytesRead, fileSize, capture: partialView(job.path, job.fileName, ingest.ingest) });
       },
     });
     const view = { ...toCaptureView(loaded.summary, job.fileName), comments: commentRows(loaded.ingest) };

@@ -73,6 +73,8 @@ export interface LimitShareRow {
 
 /** A stall episode, for shading and brackets. Times in seconds since the capture start. */
 export interface StallRow {
+  /** Stable while the capture grows (a CaptureModel's stall id, ModelEvent.stallId); absent in views built without a model. */
+  id?: number;
   flowId: number;
   /** Side whose window closed: 'a' or 'b'. The data flowing to it is the flow's direction a→b when 'b'. */
   receiver: 'a' | 'b';

@@ -28,6 +28,11 @@ export class AnalysisColumns {
     this.ackRtt = new Float64Array(capacity);
   }
 
+  /** Bytes held (the columns' capacity). */
+  get byteLength(): number {
+    return this.flags.byteLength + this.win.byteLength + this.winShift.byteLength + this.bytesInFlight.byteLength + this.dupAckNum.byteLength + this.ackRtt.byteLength;
+  }
+
   /** Make sure index `i` fits, doubling as the flow grows (live captures). */
   ensure(capacity: number): void {
     if (capacity <= this.flags.length) return;

@@ -53,6 +53,10 @@ export class Flow {
   encapsulation = 0;
   /** ICMP errors quoting its segments, in capture order (not counted as its packets). */
   readonly icmpErrors: IcmpErrorRecord[] = [];
+  /** Packets that left the columns (bounded history, model/history.ts); the columns hold the rest. */
+  trimmed = 0;
+  /** Seconds since the capture's first packet of the flow's first packet, kept when older packets leave. */
+  firstTime = NaN;
 
   constructor(
     readonly id: number,

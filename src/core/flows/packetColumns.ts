@@ -42,6 +42,13 @@ export class PacketColumns extends columnFields(PACKET_COLUMNS) {
     super(capacity);
   }
 
+  /** Bytes held (capacity of every column and the SACK edges). */
+  get byteLength(): number {
+    let n = this.sackEdges.byteLength;
+    for (const name in PACKET_COLUMNS) n += (this as unknown as Record<string, Uint8Array>)[name].byteLength;
+    return n;
+  }
+
   get capacity(): number {
     return this.frame.length;
   }

@@ -25,8 +25,8 @@ export class SourceError extends Error {
 }
 
 /** A VM's log may print a lot before its first TCP segment: look that far (and at most that many lines). */
-const SNIFF_BYTES = 1 << 20;
-const SNIFF_LINES = 20_000;
+export const SNIFF_BYTES = 1 << 20;
+export const SNIFF_LINES = 20_000;
 
 /** Tell a source by its first bytes. Throws SourceError when it is none we read (capture errors are left to the capture reader). */
 export function sniffKind(head: Uint8Array): SourceKind {
@@ -39,8 +39,8 @@ export function sniffKind(head: Uint8Array): SourceKind {
   const text = new TextDecoder('utf-8', { fatal: false }).decode(head);
   const lines = text.split('\n').map((l) => l.trim()).filter((l) => l.length > 0).slice(0, SNIFF_LINES);
   if (lines.length === 0) throw new SourceError(head.length === 0 ? 'the file is empty' : 'the file holds only blank lines');
-  if (lines.some((l) => l.startsWith('{') && /"ev"\s*:/.test(l) && /"v"\s*:/.test(l))) return 'nat-flow-trace';
-  if (lines.some((l) => /\btcp packet\b.*\blabel=/.test(l) || /\btx packet ignored\b/.test(l) || /\b(net_)?consomme(::\w+)*:/.test(l))) return 'consomme-log';
+  if (lines.some((l) => lineKind(l) === 'nat-flow-trace')) return 'nat-flow-trace';
+  if (lines.some((l) => lineKind(l) === 'consomme-log')) return 'consomme-log';
   if (head.length >= 4 && lines[0].length > 0 && /[\x00-\x08\x0e-\x1f]/.test(text.slice(0, 64))) {
     const hex = Array.from(head.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
     throw new SourceError(`not a pcap or pcapng capture (starts with ${hex}), nor a NAT trace or log`);
@@ -51,7 +51,14 @@ export function sniffKind(head: Uint8Array): SourceKind {
   );
 }
 
-const isGzip = (b: Uint8Array) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+/** The source one trimmed text line says it comes from, if it says (a stream is told by its first line that does). */
+export function lineKind(l: string): 'nat-flow-trace' | 'consomme-log' | undefined {
+  if (l.startsWith('{') && /"ev"\s*:/.test(l) && /"v"\s*:/.test(l)) return 'nat-flow-trace';
+  if (/\btcp packet\b.*\blabel=/.test(l) || /\btx packet ignored\b/.test(l) || /\b(net_)?consomme(::\w+)*:/.test(l)) return 'consomme-log';
+  return undefined;
+}
+
+export const isGzip = (b: Uint8Array) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 
 /** As much as the head of a gzip stream decompresses to, or undefined when it is damaged. */
 function gunzipPrefix(head: Uint8Array): Buffer | undefined {

@@ -4,7 +4,14 @@ import type { CaptureIngest } from '../ingest';
 import { flowBasics, type CaptureSummary, type FindingSummary, type FlowSummary } from '../summary';
 import type { CaptureView, FlowRow } from '../../protocol';
 
-export function toCaptureView(summary: CaptureSummary, fileName: string): CaptureView {
+/** Stall and finding ids of a flow, parallel to its summary's lists (model/stableIds.ts). */
+export type IdsOf = (flowId: number) => { stalls: number[]; findings: number[] };
+
+/**
+ * The view of a summary. Without `ids` (a file summarised once) a finding's id is its index in the
+ * time-sorted list; with them (a CaptureModel) ids are the model's stable ones.
+ */
+export function toCaptureView(summary: CaptureSummary, fileName: string, ids?: IdsOf): CaptureView {
   return {
     fileName,
     filePath: summary.file,
@@ -33,7 +40,8 @@ export function toCaptureView(summary: CaptureSummary, fileName: string): Captur
       findings: countBy(f.findings.map((x) => x.kind)),
     })),
     stalls: summary.flows.flatMap((f) =>
-      f.stalls.map((e) => ({
+      f.stalls.map((e, k) => ({
+        ...(ids ? { id: ids(f.id).stalls[k] } : {}),
         flowId: f.id,
         receiver: e.receiver,
         start: e.start,
@@ -46,9 +54,9 @@ export function toCaptureView(summary: CaptureSummary, fileName: string): Captur
       })),
     ),
     findings: summary.flows
-      .flatMap((f) => f.findings.map((x) => ({ flowId: f.id, ...x, ...intervalEnd(f, x) })))
+      .flatMap((f) => f.findings.map((x, k) => ({ key: ids?.(f.id).findings[k], flowId: f.id, ...x, ...intervalEnd(f, x) })))
       .sort((x, y) => x.time - y.time)
-      .map((x, id) => ({ id, ...x })),
+      .map(({ key, ...x }, index) => ({ id: key ?? index, ...x })),
     partial: summary.warnings.some((w) => w.message.includes('unreadable') || w.message.includes('cut short')),
   };
 }

@@ -1,0 +1,371 @@
+/**
+ * The one model of a capture that grows (issue 13): a file read in chunks, a live capture, a NAT trace
+ * or a consomme log are all pushed into it as bytes; it tells the format by the first bytes, files
+ * packets into flows, keeps each flow's analyzer and on `refresh()` re-analyses only the flows that
+ * grew, giving their stalls and findings ids that stay the same from then on (stableIds.ts). The CLI,
+ * the editor's worker and the webview fixture recorder all read through it (load.ts for files).
+ */
+import { analyzeFlow, type FlowAnalysis } from '../analysis/analyze';
+import { SequenceAnalyzer } from '../analysis/sequence';
+import { CaptureReader } from '../capture/reader';
+import type { CaptureWarning } from '../capture/types';
+import type { Flow } from '../flows/flow';
+import { CaptureIngest } from '../ingest';
+import type { LiveStatus } from '../live/types';
+import { commentRows } from '../report/noteRows';
+import { analysisWarnings, formatEpoch, skipWarnings, summarizeFlow, type CaptureSummary, type FlowSummary } from '../summary';
+import type { ConsommeLogReader, ConsommeOptions } from '../trace/consomme';
+import type { EngineFlow } from '../trace/engine';
+import type { NatTraceReader } from '../trace/natTrace';
+import { traceReader, traceResult, type SourceKind, type TraceRead } from '../trace/source';
+import { engineSourceSummary, type EngineSourceSummary } from '../trace/sourceSummary';
+import { sameEndpoint, type SsSample } from '../trace/ss';
+import { TraceIngest } from '../trace/traceIngest';
+import { toCaptureView } from '../view/captureView';
+import type { CaptureView } from '../../protocol';
+import { HistoryTrimmer, type HistoryLimit } from './history';
+import { LiveTracker } from './liveState';
+import { StableIds, type ModelEvent } from './stableIds';
+import { StreamSniffer } from './streamSniffer';
+
+export type { ModelEvent } from './stableIds';
+export type { HistoryLimit } from './history';
+
+export interface ModelOptions {
+  /** What the data is called in messages: a file path or a live source's label. */
+  name: string;
+  consomme?: ConsommeOptions;
+  /** ss samples known up front (a file with --ss). */
+  samples?: readonly SsSample[];
+  /** Bounded history for endless streams; undefined = keep everything (files keep their whole history). */
+  history?: HistoryLimit;
+  /** Warnings found before the data (reading the samples), listed first in the summary. */
+  extraWarnings?: CaptureWarning[];
+  /** The format when the caller knows it already (a file sniffed whole, see sniffFile); else told by the first bytes. */
+  kind?: SourceKind;
+  /** Milliseconds clock for the event rate and gap ends (tests give their own). */
+  now?: () => number;
+}
+
+export interface ModelUpdate {
+  revision: number;
+  /** Flows re-analysed by this refresh (new or grown), in id order. */
+  changedFlows: number[];
+  events: ModelEvent[];
+}
+
+/** A NAT trace or log read beside a capture of the same run (load.ts), merged before the first refresh. */
+export interface MergedEngine {
+  engines: readonly (EngineFlow | undefined)[];
+  source: EngineSourceSummary;
+  warnings: CaptureWarning[];
+}
+
+export class CaptureModel {
+  private captureIngest: CaptureIngest;
+  /** Times the per-flow analysis ran (a flow re-analysed counts again): tests check only grown flows are. */
+  analysisRuns = 0;
+  private kind: SourceKind | undefined;
+  private readonly sniffer = new StreamSniffer();
+  private reader: CaptureReader | undefined;
+  private traceIngest: TraceIngest | undefined;
+  private traceLines: NatTraceReader | ConsommeLogReader | undefined;
+  private ended = false;
+  private readonly analyzers: (SequenceAnalyzer | undefined)[] = [];
+  private readonly analyses: (FlowAnalysis | undefined)[] = [];
+  private readonly summaries: (FlowSummary | undefined)[] = [];
+  /** What each flow looked like at its last analysis (packets, ICMP errors, engine facts): a change means it grew. */
+  private readonly analysedAt: string[] = [];
+  private readonly ids = new StableIds();
+  private pending: ModelEvent[] = [];
+  private pendingChanged = new Set<number>();
+  private rev = 0;
+  private samples: SsSample[];
+  private merged: MergedEngine | undefined;
+  private readonly live: LiveTracker;
+  private liveSet = false;
+  private readonly history: HistoryTrimmer | undefined;
+
+  constructor(readonly options: ModelOptions) {
+    this.samples = [...(options.samples ?? [])];
+    this.live = new LiveTracker(options.now ?? Date.now);
+    this.kind = options.kind;
+    this.captureIngest = this.kind && this.kind !== 'capture' ? this.startTrace(this.kind) : new CaptureIngest();
+    if (this.kind === 'capture') this.reader = new CaptureReader(this.ingest);
+    this.history = options.history ? new HistoryTrimmer(options.history) : undefined;
+  }
+
+  /** The flow table and decoder counts (for a trace or log, the one its segments are filed into). */
+  get ingest(): CaptureIngest {
+    return this.captureIngest;
+  }
+
+  /** The capture reader (its format, warnings, interfaces), undefined for a trace or log. */
+  get captureReader(): CaptureReader | undefined {
+    return this.reader;
+  }
+
+  /** The format, once told (undefined before the first bytes that tell it). */
+  get sourceKind(): SourceKind | undefined {
+    return this.kind;
+  }
+
+  /** Packets (or trace segments) read so far, kept or not. */
+  get packets(): number {
+    return this.ingest.packets;
+  }
+
+  /** Flows so far (analysed or not). */
+  get flows(): readonly Flow[] {
+    return this.ingest.flows.flows;
+  }
+
+  get revision(): number {
+    return this.rev;
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** Next bytes of the stream. Throws CaptureError / SourceError when its start is not one we read. */
+  push(chunk: Uint8Array): void {
+    if (this.ended) throw new Error(`${this.options.name}: data after the end`);
+    this.live.dataArrived();
+    if (!this.kind) {
+      const kind = this.sniffer.push(chunk);
+      if (!kind) return;
+      this.begin(kind);
+      chunk = this.sniffer.held;
+    }
+    if (this.reader) this.reader.push(chunk);
+    else this.traceLines!.push(chunk);
+    this.live.count(this.events);
+    this.history?.trim(this);
+  }
+
+  /** No more input: a record cut short becomes a warning; a stream too short to tell throws like an empty file. */
+  end(): void {
+    if (this.ended) return;
+    if (!this.kind) {
+      this.begin(this.sniffer.end());
+      const held = this.sniffer.held;
+      if (held.length > 0) {
+        if (this.reader) this.reader.push(held);
+        else this.traceLines!.push(held);
+      }
+    }
+    this.ended = true;
+    if (this.reader) this.reader.end();
+    else this.traceLines!.end();
+  }
+
+  /** True once damage made the capture reader stop: later input is ignored, so a file need not be read on. */
+  get isStopped(): boolean {
+    return this.reader?.isStopped ?? false;
+  }
+
+  /** A layer around the data (gzip) was damaged after `what`: the rest is not read; said where the data's own problems are. */
+  damaged(what: string, detail: string): void {
+    if (this.traceIngest && this.traceLines) this.traceIngest.problems.bad(this.traceLines.lines + 1, `${what}: the rest is not read`);
+    else if (this.reader) this.reader.warn(this.reader.bytesSeen, `${what} (${detail}); offsets are in the decompressed data`);
+    else (this.options.extraWarnings ??= []).push({ offset: -1, message: `${what} (${detail})` });
+  }
+
+  /** ss samples taken while the data arrives: they feed the measured Recv-Q of the flows they match. */
+  addSamples(samples: readonly SsSample[]): void {
+    if (samples.length === 0) return;
+    this.samples = this.samples.concat(samples);
+    for (const flow of this.flows) {
+      if (samples.some((s) => (sameEndpoint(flow.a, s.local) && sameEndpoint(flow.b, s.peer)) || (sameEndpoint(flow.b, s.local) && sameEndpoint(flow.a, s.peer)))) {
+        this.analysedAt[flow.id] = ''; // analyse again with the new samples
+      }
+    }
+  }
+
+  /** The source was cut off at `epoch` (seconds) for `reason`: shown as a gap in view().live until data comes again. */
+  markGap(reason: string, epoch: number): void {
+    this.live.gap(reason, epoch);
+  }
+
+  /** What the live source says of itself (LiveSink.status): fills view().live. */
+  setLive(source: string, status: LiveStatus, message?: string): void {
+    this.live.set(source, status, message);
+    this.liveSet = true;
+  }
+
+  /** Events per second received (packets or trace lines), over the last few seconds. */
+  get eventsPerSecond(): number {
+    return this.live.eventsPerSecond();
+  }
+
+  /**
+   * A NAT trace or log of the same run, merged onto the capture's flows (load.ts): taken before the
+   * first refresh, so the analysis sees it from the start.
+   */
+  setMergedEngine(merged: MergedEngine): void {
+    this.merged = merged;
+    for (const flow of this.flows) this.analysedAt[flow.id] = '';
+  }
+
+  /** Re-analyse only the flows that grew since the last call; the events of what they show for the first time. */
+  refresh(): ModelUpdate {
+    this.update();
+    const changedFlows = [...this.pendingChanged].sort((x, y) => x - y);
+    const events = this.pending;
+    this.pending = [];
+    this.pendingChanged = new Set();
+    return { revision: this.rev, changedFlows, events };
+  }
+
+  /** The `analyze --json` document as of now, with the flows' stalls and findings in their stable order. */
+  summary(): CaptureSummary {
+    this.update();
+    const ingest = this.ingest;
+    const origin = ingest.flows.timeOrigin;
+    const analyses = this.analyses.filter((a): a is FlowAnalysis => a !== undefined);
+    const trace = this.traceRead();
+    const described = trace ? engineSourceSummary(this.options.name, trace) : this.merged;
+    const summary: CaptureSummary = {
+      file: this.options.name,
+      format: trace ? trace.kind : (this.reader?.format ?? null),
+      packets: ingest.packets,
+      tcpPackets: ingest.tcpPackets,
+      firstPacketEpoch: ingest.packets > 0 ? formatEpoch(origin.sec, origin.nsec) : null,
+      linkTypes: ingest.linkTypeStats,
+      skipped: { ...ingest.skipped },
+      warnings: [
+        ...(this.reader?.warnings ?? []),
+        ...(this.options.extraWarnings ?? []),
+        ...(described?.warnings ?? []),
+        ...(this.history?.warnings() ?? []),
+        ...skipWarnings(ingest),
+        ...analysisWarnings(analyses),
+      ],
+      flows: this.flows.map((f) => this.summaries[f.id]!),
+    };
+    if (described) summary.source = described.source;
+    return summary;
+  }
+
+  /** The editor's view of the capture now: stable ids, the revision, whether it is complete, the live state. */
+  view(fileName: string): CaptureView {
+    const summary = this.summary();
+    const view = toCaptureView(summary, fileName, (flowId) => this.ids.of(flowId));
+    view.comments = commentRows(this.ingest);
+    view.revision = this.rev;
+    view.complete = this.ended;
+    if (this.liveSet) view.live = this.live.state(this.epoch0, this.history?.dropped() ?? null);
+    return view;
+  }
+
+  /** A flow's columns (history trimmed, when bounded). */
+  flow(id: number): Flow | undefined {
+    return this.flows[id];
+  }
+
+  /** A flow's analysis as of now (analysed again first if it grew since). */
+  analysis(id: number): FlowAnalysis | undefined {
+    const flow = this.flows[id];
+    if (!flow) return undefined;
+    if (this.grew(flow)) this.update();
+    return this.analyses[id];
+  }
+
+  /** Every flow's analysis as of now, by flow id. */
+  allAnalyses(): FlowAnalysis[] {
+    this.update();
+    return this.flows.map((f) => this.analyses[f.id]!);
+  }
+
+  /** Bytes held by the packet and analysis columns (capacity, not just what is used): the bench's bytes per packet. */
+  retainedBytes(): number {
+    let n = 0;
+    for (const flow of this.flows) {
+      n += flow.packets.byteLength;
+      const out = this.analyzers[flow.id]?.out;
+      if (out) n += out.byteLength;
+    }
+    return n;
+  }
+
+  /** Packets still held in the columns (fewer than `packets` once history is trimmed). */
+  get retainedPackets(): number {
+    let n = 0;
+    for (const flow of this.flows) n += flow.packets.length;
+    return n;
+  }
+
+  /** The analyzer of a flow (history.ts moves its packet indices when the oldest packets leave). */
+  analyzerOf(id: number): SequenceAnalyzer | undefined {
+    return this.analyzers[id];
+  }
+
+  /** The NAT engine's knowledge of each flow, from a trace read alone or merged beside the capture. */
+  get engines(): readonly (EngineFlow | undefined)[] | undefined {
+    return this.merged?.engines ?? this.traceIngest?.engines;
+  }
+
+  /** Analyse the flows that grew, give ids, queue events (refresh() hands them out). */
+  private update(): void {
+    const grown = this.flows.filter((f) => this.grew(f));
+    if (grown.length === 0) return;
+    const origin = this.ingest.flows.timeOrigin;
+    const context = { samples: this.samples, captureEpoch: origin.sec + origin.nsec / 1e9, engine: this.engines };
+    for (const flow of grown) {
+      const analyzer = (this.analyzers[flow.id] ??= new SequenceAnalyzer(flow));
+      const analysis = analyzeFlow(flow, context, analyzer);
+      this.analysisRuns++;
+      this.analyses[flow.id] = analysis;
+      this.summaries[flow.id] = this.history ? this.history.summarize(flow, analysis) : summarizeFlow(flow, analysis);
+      this.analysedAt[flow.id] = this.signature(flow);
+      this.pendingChanged.add(flow.id);
+    }
+    this.pending.push(...this.ids.assign(grown.map((f) => this.summaries[f.id]!)));
+    this.rev++;
+  }
+
+  private grew(flow: Flow): boolean {
+    return this.analysedAt[flow.id] !== this.signature(flow);
+  }
+
+  /** What changes when a flow grows: its packets, its ICMP errors, what the engine said of it. */
+  private signature(flow: Flow): string {
+    const e = this.engines?.[flow.id];
+    const engine = e ? `${e.length},${e.reopen.length},${e.reopened.length},${e.closed.length},${e.drops.length},${e.hasWinEvents}` : '';
+    return `${flow.packets.length + (flow.trimmed ?? 0)},${flow.icmpErrors.length},${engine}`;
+  }
+
+  /** Epoch seconds of time 0 (the first packet), or now before any packet. */
+  private get epoch0(): number {
+    if (this.ingest.packets === 0) return (this.options.now ?? Date.now)() / 1000;
+    const o = this.ingest.flows.timeOrigin;
+    return o.sec + o.nsec / 1e9;
+  }
+
+  /** Packets or trace lines received, for the event rate. */
+  private get events(): number {
+    return this.traceLines ? this.traceLines.lines : this.ingest.packets;
+  }
+
+  private begin(kind: SourceKind): void {
+    this.kind = kind;
+    if (kind === 'capture') {
+      this.reader = new CaptureReader(this.ingest);
+      return;
+    }
+    this.captureIngest = this.startTrace(kind);
+  }
+
+  /** A trace or log: its own ingest (the model's capture ingest is the one inside it). */
+  private startTrace(kind: 'nat-flow-trace' | 'consomme-log'): CaptureIngest {
+    this.traceIngest = new TraceIngest();
+    this.traceLines = traceReader(kind, this.traceIngest, { consomme: this.options.consomme });
+    return this.traceIngest.capture;
+  }
+
+  private traceRead(): TraceRead | undefined {
+    if (!this.traceLines || (this.kind !== 'nat-flow-trace' && this.kind !== 'consomme-log')) return undefined;
+    return traceResult(this.kind, this.traceLines, { consomme: this.options.consomme });
+  }
+}
