@@ -43,3 +43,17 @@ describe('the NAT-bug capture', async () => {
     assert.deepEqual([r.limits!.start[0], r.limits!.end[0]], [s.start + 0.01, s.end - 0.01]);
   });
 });
+
+describe('shiftSeries', () => {
+  it('moves the strip’s intervals with the other time columns', async () => {
+    const { shiftSeries } = await import('../../src/core/view/shift');
+    const model = await loadModel(NATBUG);
+    const flow = model.ingest.flows.flows[0];
+    const r = buildSeries(flow, model.analyses[0], { flowId: 0, direction: 'ab', t0: 0, t1: 1, pixelWidth: 500 });
+    const s = shiftSeries(r, 0.25);
+    assert.deepEqual(Array.from(s.limits!.start), Array.from(r.limits!.start, (t) => t - 0.25));
+    assert.deepEqual(Array.from(s.limits!.end), Array.from(r.limits!.end, (t) => t - 0.25));
+    assert.deepEqual(s.limits!.state, r.limits!.state);
+    assert.equal(s.segments.time[0], r.segments.time[0] - 0.25);
+  });
+});
