@@ -1,13 +1,15 @@
 /**
  * The limited-by strip on its way to the editor (issue 19): the series answer's strip on the NAT-bug
  * capture (story 1: a receiver whose window stays shut until the sender probes). The flow list's row
- * (FlowHealth.limitedBy) is tested with the capture view (view-capture.test.ts).
+ * (FlowHealth.limitedBy) is tested with the capture view (view-capture.test.ts). And shiftSeries
+ * (the report's before/after overlay) moves the strip with the rest.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadModel } from '../../src/core/load';
 import { limitStrip } from '../../src/core/view/limitStrip';
 import { buildSeries } from '../../src/core/view/series';
+import { shiftSeries } from '../../src/core/view/shift';
 import { LIMIT_STATES } from '../../src/protocol';
 
 const NATBUG = 'test/fixtures/natbug-buggy.pcap';
@@ -46,7 +48,6 @@ describe('the NAT-bug capture', async () => {
 
 describe('shiftSeries', () => {
   it('moves the strip’s intervals with the other time columns', async () => {
-    const { shiftSeries } = await import('../../src/core/view/shift');
     const model = await loadModel(NATBUG);
     const flow = model.ingest.flows.flows[0];
     const r = buildSeries(flow, model.analyses[0], { flowId: 0, direction: 'ab', t0: 0, t1: 1, pixelWidth: 500 });
