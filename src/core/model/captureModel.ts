@@ -186,6 +186,10 @@ export class CaptureModel {
   /** The source was cut off at `epoch` (seconds) for `reason`: shown as a gap in view().live until data comes again. */
   markGap(reason: string, epoch: number): void {
     this.live.gap(reason, epoch);
+    // What comes after a gap is a new stream with its own header (a reconnect, a replaced file).
+    if (this.reader) this.reader.newStream();
+    // A line cut by the gap stays one malformed line instead of swallowing the next stream's first.
+    else if (this.traceLines) this.traceLines.push('\n');
   }
 
   /** What the live source says of itself (LiveSink.status): fills view().live. */
@@ -317,7 +321,7 @@ export class CaptureModel {
       const analysis = analyzeFlow(flow, context, analyzer);
       this.analysisRuns++;
       this.analyses[flow.id] = analysis;
-      this.summaries[flow.id] = this.history ? this.history.summarize(flow, analysis) : summarizeFlow(flow, analysis);
+      this.summaries[flow.id] = this.history ? this.history.summarize(flow, analysis, context.captureEpoch) : summarizeFlow(flow, analysis, context.captureEpoch);
       this.analysedAt[flow.id] = this.signature(flow);
       this.pendingChanged.add(flow.id);
     }

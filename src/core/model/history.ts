@@ -26,8 +26,8 @@ export class HistoryTrimmer {
 
   trim(_model: CaptureModel): void {}
 
-  summarize(flow: Flow, analysis: FlowAnalysis): FlowSummary {
-    return summarizeFlow(flow, analysis);
+  summarize(flow: Flow, analysis: FlowAnalysis, captureEpoch = 0): FlowSummary {
+    return summarizeFlow(flow, analysis, captureEpoch);
   }
 
   dropped(): LiveState['dropped'] {
