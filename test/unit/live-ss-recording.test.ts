@@ -19,7 +19,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const FIXTURES = join(__dirname, '../fixtures');
 
 describe('parseSsTinm (ss -tinm as printed)', () => {
-  it('reads every socket of a real run with its skmem, wscale and the sender's busy/rwnd_limited chronographs; the blank details of a FIN-WAIT-2 socket are fine', () => {
+  it('reads every socket of a real run with its skmem, wscale and the sender socket’s busy/rwnd_limited chronographs; the blank details of a FIN-WAIT-2 socket are fine', () => {
     const { samples, warnings } = parseSsTinm(readFileSync(join(FIXTURES, 'ss/ss-tinm-loopback.txt'), 'utf8'), 1796000000.5);
     assert.deepEqual(warnings, []);
     assert.deepEqual(samples, [
