@@ -231,3 +231,29 @@ describe('the strip’s tooltip and the other direction', () => {
     assert.equal(await page.locator('.state-strip canvas').getAttribute('aria-label'), 'Limited-by strip: this direction sends no data');
   });
 });
+
+describe('the findings panel on the NAT-bug capture', () => {
+  const fixture = loadFixture('natbug-buggy');
+  const view = captureOf(fixture);
+  let page: Page;
+  before(async () => {
+    page = await session.open({ fixture: 'natbug-buggy', theme: 'dark', width: 1400, height: 900 });
+    await settled(page);
+  });
+  after(async () => page?.context().close());
+
+  test('lists the limited-by finding like the others: its label, time and the sentence', async () => {
+    const recorded = view.findings.filter((f) => f.kind === 'limited_by');
+    assert.equal(recorded.length, 1, 'the recording holds one limited-by finding');
+    const f = recorded[0];
+    assert.match(f.message, /receiver window limited 9\d % of the busy time .*; 0\.\d{3} s of it waiting for window updates that were owed\.$/);
+    const item = page.locator('[data-finding-kind="limited_by"]');
+    assert.equal(await item.count(), 1);
+    assert.equal(await item.getAttribute('title'), f.message);
+    assert.equal(await item.locator('.finding-kind').innerText(), 'Limited by');
+    assert.equal(await item.locator('.finding-time').innerText(), `${f.time.toFixed(6)} s`);
+    assert.equal(await item.locator('.finding-message').innerText(), f.message);
+    // A warning: the receiver's window held the flow and updates were owed.
+    assert.match((await item.getAttribute('class')) ?? '', /\bwarning\b/);
+  });
+});
