@@ -52,7 +52,7 @@ export const COLUMNS: Column[] = [
   {
     key: 'limited',
     label: 'Limited by',
-    title: 'What held the data sender back most of the time outside idle, and its share (receiver window, network, sender’s buffer, application). Sorts by state in that order, then by share, largest first',
+    title: 'What held the data sender back most of the time outside idle, and its share (receiver window, network, send buffer, application). Sorts by state in that order, then by share, largest first',
     numeric: false,
     descendingFirst: false,
     value: (e) => limitRank(e.health),

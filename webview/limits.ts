@@ -8,7 +8,7 @@ import { formatDuration } from './format';
 export const LIMIT_LABELS: Record<LimitState, string> = {
   receiverWindow: 'receiver window',
   network: 'network',
-  sendBuffer: 'sender’s buffer',
+  sendBuffer: 'send buffer',
   application: 'application',
   idle: 'idle',
 };

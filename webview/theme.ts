@@ -35,7 +35,7 @@ export interface Theme {
   note: string;
   /**
    * The limited-by strip's colour per state, indexed like LIMIT_STATES: receiver window in the stall
-   * shading's hue (a stall is its extreme case), then network, sender's buffer, application; idle is
+   * shading's hue (a stall is its extreme case), then network, send buffer, application; idle is
    * drawn as a thin line in the last one.
    */
   limits: readonly string[];

@@ -67,7 +67,7 @@ describe('flow list: the Limited by column', () => {
   test('each row shows its dominant state and share, a dash without data', async () => {
     const cells = await page.locator('.flow-spacer .flow-row').evaluateAll((rows) => rows.map((r) => [Number((r as HTMLElement).dataset.flowId), r.querySelector('.col-limited')!.textContent]));
     const byId = new Map(cells as [number, string][]);
-    const expected = ['network 99 %', 'receiver window 40 %', '—', 'application 70 %', 'receiver window 96 %', 'sender’s buffer 55 %', 'network 60 %', 'receiver window <1 %'];
+    const expected = ['network 99 %', 'receiver window 40 %', '—', 'application 70 %', 'receiver window 96 %', 'send buffer 55 %', 'network 60 %', 'receiver window <1 %'];
     expected.forEach((text, i) => assert.equal(byId.get(view.flows[i].id), text, `flow ${view.flows[i].id}`));
     assert.equal(byId.get(view.flows[9].id), '—');
     assert.equal(await page.locator('.flow-head .col-limited').innerText(), 'Limited by');
@@ -82,7 +82,7 @@ describe('flow list: the Limited by column', () => {
         `Limited by (data ${flow.a} → ${flow.b}), share of the 10.0 s outside idle:`,
         'receiver window: 9.57 s (96 %)',
         'network: 430 ms (4 %)',
-        'sender’s buffer: 0 (0 %)',
+        'send buffer: 0 (0 %)',
         'application: 0 (0 %)',
         'idle: 1.50 s (not counted)',
         'busy (kernel’s busy time): 10.0 s',
@@ -92,7 +92,7 @@ describe('flow list: the Limited by column', () => {
     assert.equal(await page.locator(`.flow-row[data-flow-id="${view.flows[2].id}"] .col-limited`).getAttribute('title'), 'No data carried: nothing to split.');
   });
 
-  test('sorting: by state (receiver window, network, sender’s buffer, application), largest share first; again reverses; flows without data stay last', async () => {
+  test('sorting: by state (receiver window, network, send buffer, application), largest share first; again reverses; flows without data stay last', async () => {
     const f = (i: number) => view.flows[i].id;
     const blanks = view.flows.filter((_, i) => !SPLITS[i]).map((x) => x.id);
     await page.locator('.flow-head .col-limited button').click();
@@ -169,13 +169,13 @@ for (const theme of ['dark', 'light', 'high-contrast'] as const) {
     });
 
     test('the legend names every state; the canvas says the shares', async () => {
-      assert.deepEqual(await page.locator('.strip-legend .legend-item').allInnerTexts(), ['receiver window', 'network', 'sender’s buffer', 'application', 'idle']);
+      assert.deepEqual(await page.locator('.strip-legend .legend-item').allInnerTexts(), ['receiver window', 'network', 'send buffer', 'application', 'idle']);
       const label = await page.locator('.state-strip canvas').getAttribute('aria-label');
       // The recorded split, in the words and rounding of the column: "receiver window 98 %, network 2 %, …".
       const row = view.health[0].limitedBy!;
       const active = row.seconds.receiverWindow + row.seconds.network + row.seconds.sendBuffer + row.seconds.application;
       const pct = (v: number) => (v > 0 && v < 0.005 ? '<1 %' : `${Math.round(v * 100)} %`);
-      const names = { receiverWindow: 'receiver window', network: 'network', sendBuffer: 'sender’s buffer', application: 'application' } as const;
+      const names = { receiverWindow: 'receiver window', network: 'network', sendBuffer: 'send buffer', application: 'application' } as const;
       const shares = (Object.keys(names) as (keyof typeof names)[]).filter((k) => row.seconds[k] > 0).map((k) => `${names[k]} ${pct(row.seconds[k] / active)}`);
       const g = await geometry(page);
       assert.equal(label, `Limited-by strip: ${shares.join(', ')}; ${drawnResult(fixture, g)!.limits!.start.length} intervals in view`);
