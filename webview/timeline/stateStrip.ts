@@ -29,7 +29,7 @@ export interface StateStrip {
 }
 
 export function createStateStrip(): StateStrip {
-  const canvas = h('canvas', { class: 'plot', role: 'img', 'aria-label': 'Limited-by strip' });
+  const canvas = h('canvas', { class: 'strip-plot', role: 'img', 'aria-label': 'Limited-by strip' });
   const label = h('span', { class: 'strip-label', title: 'What held the data sender back at each instant' }, 'limited by');
   const legend = h(
     'div',
