@@ -43,7 +43,7 @@ async function parse(job: ParseJob): Promise<void> {
         post({ type: 'progress', bytesRead, fileSize, capture: partialView(job.path, job.fileName, ingest.ingest) });
       },
     });
-    const view = { ...toCaptureView(loaded.summary, job.fileName), comments: commentRows(loaded.ingest) };
+    const view = { ...toCaptureView(loaded.summary, job.fileName, undefined, (id) => loaded.analyses[id]?.limitedBy), comments: commentRows(loaded.ingest) };
     model = { flows: loaded.ingest.flows.flows, analyses: loaded.analyses };
     post({ type: 'done', view });
   } catch (err) {

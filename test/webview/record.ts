@@ -42,7 +42,7 @@ export async function record(capture: string, ssPath?: string): Promise<Recorded
   const flows = model.ingest.flows.flows;
   const analyses = model.analyses;
   const fileName = basename(capture);
-  const summary = toCaptureView(model.summary, fileName);
+  const summary = toCaptureView(model.summary, fileName, undefined, (id) => analyses[id]?.limitedBy);
   const recorded = flows.filter((f) => f.id === 0 || analyses[f.id].stalls.length > 0 || analyses[f.id].findings.length > 0);
   const series = recorded.flatMap((f) => queriesFor(f, analyses[f.id]).map((query) => ({ query, result: buildSeries(f, analyses[f.id], query) })));
   const total = recorded.reduce((n, f) => n + f.packets.length, 0);
