@@ -127,7 +127,9 @@ describe('live attach in code-server', { timeout: 6 * 60_000 }, () => {
     await runCommand(page, 'TCP Flow Lens: Save Session…', { opensQuickPick: true });
     // code-server's own save dialog: a path in the quick input, prefilled with the name offered.
     const input = page.locator('.quick-input-widget input');
-    const offered = await input.inputValue();
+    // It fills in the folder first, then the name.
+    let offered = await input.inputValue();
+    for (const end = Date.now() + 10_000; !/\.\w+$/.test(offered) && Date.now() < end; offered = await input.inputValue()) await page.waitForTimeout(100);
     t.diagnostic(`save dialog offers ${offered}`);
     assert.match(offered, /\.pcap$/);
     await input.press('Enter');
