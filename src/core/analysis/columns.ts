@@ -33,6 +33,12 @@ export class AnalysisColumns {
     return this.flags.byteLength + this.win.byteLength + this.winShift.byteLength + this.bytesInFlight.byteLength + this.dupAckNum.byteLength + this.ackRtt.byteLength;
   }
 
+  /** Forget the first `k` rows (the flow's oldest packets left its columns). */
+  dropFirst(k: number): void {
+    for (const c of [this.flags, this.win, this.winShift, this.bytesInFlight, this.dupAckNum, this.ackRtt]) c.copyWithin(0, k, this.length);
+    this.length -= k;
+  }
+
   /** Make sure index `i` fits, doubling as the flow grows (live captures). */
   ensure(capacity: number): void {
     if (capacity <= this.flags.length) return;

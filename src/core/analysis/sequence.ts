@@ -53,6 +53,24 @@ export class SequenceAnalyzer {
     this.out.length = n;
   }
 
+  /**
+   * The flow's first `k` packets left its columns (bounded history, model/history.ts): move this
+   * analysis's columns and packet indices with them. A reference to a packet that left counts as
+   * "long ago", as before any packet: history is minutes, every threshold here is far below that.
+   */
+  dropFirst(k: number): void {
+    this.out.dropFirst(k);
+    this.processed -= k;
+    const shift = (i: number) => (i >= k ? i - k : -1);
+    this.lastSyn = shift(this.lastSyn);
+    for (const d of this.dirs) {
+      d.lastackIndex = shift(d.lastackIndex);
+      d.nextseqIndex = shift(d.nextseqIndex);
+      const u = d.unacked;
+      for (let j = 0; j < u.count; j++) u.index[j] = Math.max(0, u.index[j] - k);
+    }
+  }
+
   private step(i: number): void {
     const p = this.flow.packets;
     const out = this.out;

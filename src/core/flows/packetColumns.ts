@@ -62,6 +62,24 @@ export class PacketColumns extends columnFields(PACKET_COLUMNS) {
     return this.length++;
   }
 
+  /** Forget the first `k` packets (bounded history): the rest move to the front, their SACK edges too. */
+  dropFirst(k: number): void {
+    const n = this.length;
+    let base = this.sackUsed;
+    for (let i = k; i < n; i++) {
+      if (this.sackCount[i] > 0) {
+        base = this.sackAt[i];
+        break;
+      }
+    }
+    const columns = this as unknown as Record<string, Uint8Array>;
+    for (const name in PACKET_COLUMNS) columns[name].copyWithin(0, k, n);
+    this.length = n - k;
+    this.sackEdges.copyWithin(0, base, this.sackUsed);
+    this.sackUsed -= base;
+    for (let i = 0; i < this.length; i++) if (this.sackCount[i] > 0) this.sackAt[i] -= base;
+  }
+
   /** Append SACK block edges for packet `i`. */
   addSack(i: number, edges: Uint32Array, count: number): void {
     const need = this.sackUsed + 2 * count;

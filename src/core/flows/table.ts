@@ -44,6 +44,11 @@ export class FlowTable {
   private t0Nsec = 0;
   private haveT0 = false;
 
+  /** The flow the latest packet was filed with (its last packet is the newest; the live edge). */
+  get lastFlow(): Flow | undefined {
+    return this.last;
+  }
+
   /** Set the capture's time origin (the first packet's timestamp, TCP or not). */
   setTimeOrigin(sec: number, nsec: number): void {
     this.t0Sec = sec;

@@ -306,6 +306,21 @@ export class CaptureModel {
     return this.merged?.engines ?? this.traceIngest?.engines;
   }
 
+  /** A flow's summary as of its last analysis. */
+  flowSummary(id: number): FlowSummary | undefined {
+    return this.summaries[id];
+  }
+
+  /** Analyse what grew now (history.ts, before packets leave): the events wait for the next refresh(). */
+  analyseGrown(): void {
+    this.update();
+  }
+
+  /** The flow's columns changed under its analysis (history.ts trimmed them): analyse it again at the next refresh. */
+  forgetAnalysis(id: number): void {
+    this.analysedAt[id] = '';
+  }
+
   /** Analyse the flows that grew, give ids, queue events (refresh() hands them out). */
   private update(): void {
     const grown = this.flows.filter((f) => this.grew(f));
