@@ -37,12 +37,17 @@ export class AnalysisColumns {
   dropFirst(k: number): void {
     for (const c of [this.flags, this.win, this.winShift, this.bytesInFlight, this.dupAckNum, this.ackRtt]) c.copyWithin(0, k, this.length);
     this.length -= k;
+    if (this.flags.length > 2 * this.length + 64) this.resize(Math.max(16, Math.ceil(this.length * 1.25)));
   }
 
   /** Make sure index `i` fits, doubling as the flow grows (live captures). */
   ensure(capacity: number): void {
     if (capacity <= this.flags.length) return;
-    const c = Math.max(capacity, this.flags.length * 2);
+    this.resize(Math.max(capacity, this.flags.length * 2));
+  }
+
+  /** Room for `c` rows (at least the rows held). */
+  private resize(c: number): void {
     this.flags = grow(this.flags, c);
     this.win = grow(this.win, c);
     this.winShift = grow(this.winShift, c);

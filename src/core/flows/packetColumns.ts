@@ -78,6 +78,9 @@ export class PacketColumns extends columnFields(PACKET_COLUMNS) {
     this.sackEdges.copyWithin(0, base, this.sackUsed);
     this.sackUsed -= base;
     for (let i = 0; i < this.length; i++) if (this.sackCount[i] > 0) this.sackAt[i] -= base;
+    // A flow that went quiet gives its memory back: its columns shrink with what it holds.
+    if (this.capacity > 2 * this.length + 64) growColumns(this, PACKET_COLUMNS, Math.max(16, Math.ceil(this.length * 1.25)));
+    if (this.sackEdges.length > 2 * this.sackUsed + 64) this.sackEdges = this.sackEdges.slice(0, Math.max(8, this.sackUsed));
   }
 
   /** Append SACK block edges for packet `i`. */

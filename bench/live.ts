@@ -1,0 +1,175 @@
+/**
+ * The growing CaptureModel (issue 13) under a synthetic live capture (bench/liveStream.ts). Run by
+ * `npm run bench` through bench/live-run.mjs, which bundles this file like the worker is bundled (the
+ * numbers are those of the shipped code) and runs each part in a fresh process:
+ * `node --expose-gc bench/out/live.cjs --part bytes|ingest|memory [--quick]`.
+ *
+ *  1. Bytes retained per packet: the packet and analysis columns' capacity over the packets held,
+ *     for a file read in one go (loadModel) and for a stream refreshed as it grows.
+ *  2. Live ingest: the stream pushed as fast as the model takes it, refreshed (refresh() and view(),
+ *     what the worker posts) every 250 ms: events per second sustained (target ≥ 50,000), and the
+ *     latency from a chunk pushed to the end of the update that includes it (target: within 250 ms of
+ *     the live edge, i.e. the update's own cost on top of the 250 ms period stays small).
+ *  3. Memory: a stream whose timestamps span 10 minutes, bounded by the default live history (10 min
+ *     or 2,000,000 packets): RSS and heap sampled; flat once the history is full.
+ *
+ * Each part prints its lines and, last, its result as one JSON line (live-run.mjs collects them into
+ * bench/out/live.json). Targets print PASS or MISS (shared machines are noisy; a miss does not fail).
+ */
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadModel } from '../src/core/load';
+import { CaptureModel } from '../src/core/model/captureModel';
+import { DEFAULT_LIVE_HISTORY } from '../src/core/model/history';
+import { SyntheticStream, type StreamOptions } from './liveStream';
+
+const QUICK = process.argv.includes('--quick');
+const REFRESH_MS = 250;
+const TARGET_EVENTS = 50_000;
+const TARGET_LAG_MS = 250;
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+const mb = (n: number) => Math.round((n / 2 ** 20) * 10) / 10;
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN;
+}
+
+function pass(ok: boolean): string {
+  return ok ? 'PASS' : 'MISS';
+}
+
+/** 1. Bytes per packet held, for a file and for a stream refreshed as it grows. */
+async function bytesPerPacket(): Promise<Record<string, number>> {
+  const packets = QUICK ? 200_000 : 1_000_000;
+  const file = join(tmpdir(), `tfl-live-bench-${packets}.pcap`);
+  const stream = new SyntheticStream({ packets, seconds: 60 });
+  const growing = new CaptureModel({ name: 'stream' });
+  const chunks: Uint8Array[] = [];
+  for (let chunk = stream.next(), k = 0; chunk; chunk = stream.next(), k++) {
+    chunks.push(chunk);
+    growing.push(chunk);
+    if (k % 64 === 0) growing.refresh();
+  }
+  growing.end();
+  growing.refresh();
+  writeFileSync(file, Buffer.concat(chunks));
+  const loaded = (await loadModel(file)).model;
+  const result = {
+    packets,
+    file: Math.round((loaded.retainedBytes() / loaded.retainedPackets) * 10) / 10,
+    stream: Math.round((growing.retainedBytes() / growing.retainedPackets) * 10) / 10,
+  };
+  console.log(`bytes retained per packet (${packets} packets): file ${result.file} B, stream refreshed as it grows ${result.stream} B`);
+  return result;
+}
+
+/** 2. Pushed as fast as the model takes it, with an update (refresh + view) every 250 ms. */
+function ingest(): Record<string, number | string> {
+  const seconds = QUICK ? 5 : 20;
+  const stream = new SyntheticStream({ packets: 50_000_000, seconds: 3600 });
+  const model = new CaptureModel({ name: 'bench', history: DEFAULT_LIVE_HISTORY });
+  model.setLive('synthetic', 'attached');
+  const latencies: number[] = [];
+  const updates: number[] = [];
+  let waiting: number[] = [];
+  let events = 0;
+  let findings = 0;
+  const start = performance.now();
+  let nextUpdate = start + REFRESH_MS;
+  while (performance.now() - start < seconds * 1000) {
+    const chunk = stream.next()!;
+    model.push(chunk);
+    waiting.push(performance.now());
+    const now = performance.now();
+    if (now >= nextUpdate) {
+      const u = model.refresh();
+      model.view('bench');
+      const done = performance.now();
+      events += u.events.length;
+      findings += u.events.filter((e) => e.kind === 'finding').length;
+      updates.push(done - now);
+      for (const t of waiting) latencies.push(done - t);
+      waiting = [];
+      nextUpdate = now + REFRESH_MS;
+    }
+  }
+  const took = (performance.now() - start) / 1000;
+  const rate = Math.round(model.packets / took);
+  const lagP99 = quantile(latencies, 0.99);
+  const lagMax = Math.max(...latencies);
+  const result = {
+    seconds: Math.round(took * 10) / 10,
+    packets: model.packets,
+    eventsPerSecond: rate,
+    flows: model.flows.length,
+    reportedEvents: events,
+    findings,
+    updateMsP50: Math.round(quantile(updates, 0.5) * 10) / 10,
+    updateMsMax: Math.round(Math.max(...updates) * 10) / 10,
+    latencyMsP50: Math.round(quantile(latencies, 0.5)),
+    latencyMsP99: Math.round(lagP99),
+    latencyMsMax: Math.round(lagMax),
+    eventsTarget: pass(rate >= TARGET_EVENTS),
+    lagTarget: pass(quantile(updates, 0.99) <= TARGET_LAG_MS - REFRESH_MS / 2 && lagMax <= REFRESH_MS + TARGET_LAG_MS),
+  };
+  console.log(
+    `live ingest: ${rate} packets/s sustained over ${result.seconds} s (${result.packets} packets, ${result.flows} flows, ${events} events of which ${findings} findings) ${result.eventsTarget} (≥ ${TARGET_EVENTS}/s)`,
+  );
+  console.log(
+    `  update (refresh + view) ${result.updateMsP50} ms median, ${result.updateMsMax} ms max; chunk pushed → in an update: ${result.latencyMsP50} ms median, ${result.latencyMsP99} ms p99, ${result.latencyMsMax} ms max ${result.lagTarget}`,
+  );
+  return result;
+}
+
+/** 3. Ten simulated minutes through the default history bound: memory sampled as it goes. */
+function memory(): Record<string, unknown> {
+  const packets = QUICK ? 3_000_000 : 6_000_000;
+  const options: StreamOptions = { packets, seconds: 600 };
+  const stream = new SyntheticStream(options);
+  const history = QUICK ? { seconds: 600, packets: 1_000_000 } : DEFAULT_LIVE_HISTORY;
+  const model = new CaptureModel({ name: 'memory', history });
+  model.setLive('synthetic', 'attached');
+  const samples: { packets: number; held: number; rssMB: number; heapMB: number; arrayBuffersMB: number }[] = [];
+  const every = Math.floor(packets / 24);
+  let nextSample = every;
+  let nextUpdate = performance.now() + REFRESH_MS;
+  for (let chunk = stream.next(); chunk; chunk = stream.next()) {
+    model.push(chunk);
+    if (performance.now() >= nextUpdate) {
+      model.refresh();
+      model.view('memory');
+      nextUpdate = performance.now() + REFRESH_MS;
+    }
+    if (model.packets >= nextSample) {
+      model.refresh();
+      gc();
+      const m = process.memoryUsage();
+      samples.push({ packets: model.packets, held: model.retainedPackets, rssMB: mb(m.rss), heapMB: mb(m.heapUsed), arrayBuffersMB: mb(m.arrayBuffers) });
+      nextSample += every;
+    }
+  }
+  model.end();
+  const summary = model.summary();
+  const full = samples.filter((s) => s.packets >= history.packets * 1.2);
+  const rss = full.map((s) => s.rssMB);
+  const heap = full.map((s) => s.heapMB + s.arrayBuffersMB);
+  const growth = { rssMB: Math.round((Math.max(...rss) - Math.min(...rss)) * 10) / 10, heapMB: Math.round((Math.max(...heap) - Math.min(...heap)) * 10) / 10 };
+  const span = model.flows.length ? Math.max(...model.flows.map((f) => f.packets.time[f.packets.length - 1] ?? 0)) : 0;
+  const flat = growth.heapMB <= 0.1 * Math.max(...heap);
+  console.log(`memory over ${Math.round(span)} simulated s (${packets} packets, history ${history.seconds} s / ${history.packets} packets, ${summary.flows.length} flows kept in the summary):`);
+  for (const s of samples) console.log(`  ${String(s.packets).padStart(9)} packets (${String(s.held).padStart(8)} held): RSS ${s.rssMB} MB, heap ${s.heapMB} MB, array buffers ${s.arrayBuffersMB} MB`);
+  console.log(`  once full: RSS varies by ${growth.rssMB} MB, heap + buffers by ${growth.heapMB} MB ${pass(flat)} (flat: within 10%)`);
+  return { packets, simulatedSeconds: Math.round(span), history, samples, growthOnceFull: growth, flat: pass(flat), stalls: summary.flows.reduce((n, f) => n + f.stalls.length, 0) };
+}
+
+async function main(): Promise<void> {
+  if (!(globalThis as { gc?: unknown }).gc) console.log('(run with node --expose-gc for exact heap samples)');
+  const part = process.argv[process.argv.indexOf('--part') + 1];
+  const result = part === 'bytes' ? await bytesPerPacket() : part === 'ingest' ? ingest() : part === 'memory' ? memory() : undefined;
+  if (!result) throw new Error('--part bytes, ingest or memory');
+  console.log(JSON.stringify({ part, result }));
+}
+
+void main();
