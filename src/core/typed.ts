@@ -4,7 +4,7 @@
  * (`ColumnSet`, or `columnFields` / `growColumns` for a class that keeps its columns as fields).
  */
 
-export type TypedArray = Float64Array | Uint32Array | Int32Array | Uint16Array | Int8Array | Uint8Array;
+export type TypedArray = Float64Array | Uint32Array | Int32Array | Uint16Array | Int8Array | Uint8Array | Float32Array;
 type TypedCtor = { new (n: number): TypedArray };
 
 /** A copy of `a` with room for `capacity` elements (fewer than it has: the first `capacity` of them). */

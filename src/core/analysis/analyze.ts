@@ -78,7 +78,8 @@ export function analyzeFlow(flow: Flow, context: AnalysisContext = {}, analyzer 
     if (f) for (const [bit] of FLAG_NAMES) if (f & bit) counts.set(bit, (counts.get(bit) ?? 0) + 1);
     const d = p.dir[i];
     if (out.bytesInFlight[i] > maxBif[d]) maxBif[d] = out.bytesInFlight[i];
-    if (out.win[i] < minWin[d]) minWin[d] = out.win[i];
+    const win = out.window(i);
+    if (win < minWin[d]) minWin[d] = win;
   }
   const flagCounts: Record<string, number> = {};
   for (const [bit, name] of FLAG_NAMES) if (counts.has(bit)) flagCounts[name] = counts.get(bit)!;
@@ -143,7 +144,7 @@ function windowBytes(flow: Flow, analyzer: SequenceAnalyzer, scale: SideScale): 
   const out = analyzer.out;
   // An assumed shift applies to raw windows only when the handshake did not set one (a log without SYNs).
   const raw = scale.source === 'inferred' || (scale.source === 'assumed' && !scale.fromHandshake);
-  if (!raw || scale.shift === null) return (i) => out.win[i];
+  if (!raw || scale.shift === null) return (i) => out.window(i);
   const factor = 2 ** scale.shift;
   const p = flow.packets;
   return (i) => p.winRaw[i] * factor;

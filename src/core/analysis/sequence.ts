@@ -18,6 +18,8 @@ const FAST_RETRANS_WINDOW_NS = 20_000_000;
 const DEFAULT_OOO_THRESHOLD_NS = 3_000_000;
 /** Before any reference packet Wireshark measures from time 0, the epoch: longer than any threshold. */
 const LONG_AGO = Number.MAX_SAFE_INTEGER;
+/** An unacknowledged segment's packet index once that packet left the history: its ACK gets no RTT. */
+const GONE = 0xffffffff;
 /** Wireshark stores -1 in its unsigned dup-ACK counter after an "ACKed unseen segment"; it then counts as ≥ 2. */
 const DUPACK_AFTER_UNSEEN = -1;
 
@@ -42,7 +44,7 @@ export class SequenceAnalyzer {
   private processed = 0;
 
   constructor(private readonly flow: Flow) {
-    this.out = new AnalysisColumns(Math.max(flow.packets.length, 16));
+    this.out = new AnalysisColumns(Math.max(flow.packets.length, 16), flow.packets);
   }
 
   run(): void {
@@ -67,7 +69,7 @@ export class SequenceAnalyzer {
       d.lastackIndex = shift(d.lastackIndex);
       d.nextseqIndex = shift(d.nextseqIndex);
       const u = d.unacked;
-      for (let j = 0; j < u.count; j++) u.index[j] = Math.max(0, u.index[j] - k);
+      for (let j = 0; j < u.count; j++) u.index[j] = u.index[j] >= k ? u.index[j] - k : GONE;
     }
   }
 
@@ -96,24 +98,19 @@ export class SequenceAnalyzer {
     const ack = p.ack[i];
     if (flags & ACK) rev.validBif = true;
 
-    if (flags & SYN) {
-      out.win[i] = window;
-      out.winShift[i] = -3;
-    } else {
-      out.winShift[i] = fwd.scale;
-      out.win[i] = fwd.scale > 0 ? window * SCALE_FACTOR[fwd.scale] : window;
-    }
+    // The calculated window (out.window(i)) follows from the raw window and this shift.
+    out.winShift[i] = flags & SYN ? -3 : fwd.scale;
 
     let f = 0;
     out.bytesInFlight[i] = BIF_UNSET;
-    out.dupAckNum[i] = 0;
-    out.ackRtt[i] = NaN;
+    out.setDupAck(i, 0);
+    out.ackedBack[i] = 0;
 
     // Our persist-probe flag: anything sent into a zero window, incl. Linux's zero-length probe at SND.UNA − 1.
     if (rev.window === 0 && !(flags & (SYN | RST)) && (seglen > 0 || ((seq + 1) >>> 0) === rev.lastack)) f |= Flag.PERSIST_PROBE;
 
     f |= this.forwardChecks(fwd, rev, seq, ack, seglen, flags, window);
-    if (f & Flag.DUPLICATE_ACK) out.dupAckNum[i] = fwd.dupacknum;
+    if (f & Flag.DUPLICATE_ACK) out.setDupAck(i, fwd.dupacknum);
     if (ack !== fwd.lastack) fwd.dupacknum = 0;
 
     // ACKed segment that wasn't captured: this ACK covers data beyond what the peer was seen to send in order.
@@ -154,8 +151,7 @@ export class SequenceAnalyzer {
 
   /** Exact nanoseconds from packet `j` to packet `i` (exact while under 2^53 ns, about 104 days). */
   private nsBetween(i: number, j: number): number {
-    const p = this.flow.packets;
-    return (p.secDelta[i] - p.secDelta[j]) * 1e9 + (p.nsec[i] - p.nsec[j]);
+    return this.flow.packets.nsBetween(i, j);
   }
 
   /** Window scale from the options (any segment) and the SYN rules of Wireshark's verify_tcp_window_scaling. */
@@ -257,10 +253,14 @@ export class SequenceAnalyzer {
     const u = rev.unacked;
     let kept = 0;
     let rtt = NaN;
+    let acked = -1;
     for (let k = 0; k < u.count; k++) {
       if (ack === u.end[k]) {
         // Wireshark walks newest to oldest and keeps the last match: the oldest segment ending here.
-        if (Number.isNaN(rtt)) rtt = time - u.time[k];
+        if (Number.isNaN(rtt)) {
+          rtt = time - u.time[k];
+          acked = u.index[k];
+        }
         continue;
       }
       if (gt(ack, u.seq[k]) && le(ack, u.end[k])) u.seq[k] = ack; // partly acknowledged
@@ -269,13 +269,14 @@ export class SequenceAnalyzer {
       }
     }
     u.count = kept;
-    if (rtt > 0) this.out.ackRtt[i] = rtt; // Wireshark hides a zero RTT
+    // Wireshark hides a zero RTT; the RTT is kept as the way back to that segment (out.ackRtt(i)).
+    if (rtt > 0 && acked <= i) this.out.ackedBack[i] = i - acked;
   }
 
   /** Sum of the SACK blocks of packet `i`; like Wireshark, only the first three blocks count. */
   private sackedBytes(i: number): number {
     const p = this.flow.packets;
-    const at = p.sackAt[i];
+    const at = p.sackAt(i);
     const n = Math.min(p.sackCount[i], 3);
     let sum = 0;
     for (let k = 0; k < n; k++) sum += (p.sackEdges[at + 2 * k + 1] - p.sackEdges[at + 2 * k]) >>> 0;

@@ -133,6 +133,7 @@ export class FlowTable {
     addresses.set(seg.src.subarray(0, addrLen), 0);
     addresses.set(seg.dst.subarray(0, addrLen), 16);
     const flow = new Flow(id, seg.ipVersion, addresses, seg.srcPort, seg.dstPort);
+    flow.packets.originNsec = this.t0Nsec;
     this.flows.push(flow);
     if (id >= this.older.length) {
       const grown = new Int32Array(this.older.length * 2);
@@ -165,10 +166,8 @@ export class FlowTable {
     const p = flow.packets;
     const i = p.next();
     p.frame[i] = rec.frame;
-    const secDelta = rec.tsSec - this.t0Sec;
-    p.secDelta[i] = secDelta;
     p.nsec[i] = rec.tsNsec;
-    p.time[i] = secDelta + (rec.tsNsec - this.t0Nsec) * 1e-9;
+    p.time[i] = rec.tsSec - this.t0Sec + (rec.tsNsec - this.t0Nsec) * 1e-9;
     p.dir[i] = dir;
     p.seq[i] = seg.seq;
     p.ack[i] = seg.ack;

@@ -158,6 +158,8 @@ export class CaptureModel {
     this.ended = true;
     if (this.reader) this.reader.end();
     else this.traceLines!.end();
+    // Nothing more comes: the columns need no room to grow.
+    for (const flow of this.flows) flow.packets.compact();
   }
 
   /** True once damage made the capture reader stop: later input is ignored, so a file need not be read on. */
@@ -330,6 +332,7 @@ export class CaptureModel {
     for (const flow of grown) {
       const analyzer = (this.analyzers[flow.id] ??= new SequenceAnalyzer(flow));
       const analysis = analyzeFlow(flow, context, analyzer);
+      if (this.ended) analyzer.out.compact();
       this.analysisRuns++;
       this.analyses[flow.id] = analysis;
       this.summaries[flow.id] = this.history ? this.history.summarize(flow, analysis) : summarizeFlow(flow, analysis);

@@ -7,6 +7,7 @@
  * flag counts stay in the summary (archived here), and `dropped()` says how many left and before when.
  */
 import type { FlowAnalysis } from '../analysis/analyze';
+import type { AnalysisColumns } from '../analysis/columns';
 import type { CaptureWarning } from '../capture/types';
 import type { Flow } from '../flows/flow';
 import { summarizeFlow, type FindingSummary, type FlowSummary, type StallSummary } from '../summary';
@@ -77,7 +78,7 @@ export class HistoryTrimmer {
     this.droppedBefore = Math.max(this.droppedBefore, cut);
   }
 
-  private archive(flow: Flow, summary: FlowSummary, out: { flags: Uint32Array; win: Uint32Array; bytesInFlight: Int32Array }, k: number, cut: number): void {
+  private archive(flow: Flow, summary: FlowSummary, out: AnalysisColumns, k: number, cut: number): void {
     let a = this.archives.get(flow.id);
     if (!a) this.archives.set(flow.id, (a = { stalls: [], findings: [], flags: new Map(), minWindow: [Infinity, Infinity], maxBytesInFlight: [-1, -1] }));
     const archived = new Set(a.stalls);
@@ -89,7 +90,8 @@ export class HistoryTrimmer {
       const f = out.flags[i];
       if (f) for (const [bit, name] of FLAG_NAMES) if (f & bit) a.flags.set(name, (a.flags.get(name) ?? 0) + 1);
       const d = dir[i];
-      if (out.win[i] < a.minWindow[d]) a.minWindow[d] = out.win[i];
+      const win = out.window(i);
+      if (win < a.minWindow[d]) a.minWindow[d] = win;
       if (out.bytesInFlight[i] > a.maxBytesInFlight[d]) a.maxBytesInFlight[d] = out.bytesInFlight[i];
     }
   }
