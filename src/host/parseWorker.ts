@@ -1,7 +1,7 @@
 /**
  * Worker thread that reads a capture off the extension host's main thread into a CaptureModel and
  * keeps it: an update (the view so far, analysed) as soon as there are flows and then about every
- * 250 ms while reading, a final one at the end; it answers series and packet-details queries from the
+ * 250 ms while reading (core/model/updatePacing.ts), a final one at the end; it answers series and packet-details queries from the
  * first update on, from the model as it is, until the host terminates it (cancel, reload, or the
  * document closing). It must not import `vscode` nor host modules other than workerProtocol.ts:
  * eslint.config.mjs enforces it.
@@ -11,15 +11,13 @@ import { fileErrorMessage } from '../core/capture/file';
 import { CaptureError } from '../core/capture/types';
 import { loadModel } from '../core/load';
 import type { CaptureModel } from '../core/model/captureModel';
+import { pauseAfterUpdate } from '../core/model/updatePacing';
 import { SourceError } from '../core/trace/source';
 import { packetDetails } from '../core/view/packet';
 import { buildSeries } from '../core/view/series';
 import { forTransfer } from '../core/view/transfer';
 import type { FromWorkerMessage, ParseJob, ToWorkerMessage } from './workerProtocol';
 
-/** Updates while reading: about this often, and never more than a fifth of the time (large models take longer to refresh). */
-const UPDATE_INTERVAL_MS = 250;
-const UPDATE_SHARE = 5;
 
 let model: CaptureModel | undefined;
 /** Whether the webview has a view of the model yet: queries are answered from then on. */
@@ -52,8 +50,9 @@ async function parse(job: ParseJob): Promise<void> {
         const now = Date.now();
         // The first update as soon as there are flows; the whole file read gets the final one below.
         if (bytesRead >= fileSize || m.flows.length === 0 || now < nextUpdate) return;
+        // About every 250 ms: data read is shown within 250 ms unless the model grew too large to refresh that fast.
         const cost = postUpdate(m, job, bytesRead, fileSize, false);
-        nextUpdate = Date.now() + Math.max(UPDATE_INTERVAL_MS, UPDATE_SHARE * cost);
+        nextUpdate = Date.now() + pauseAfterUpdate(cost);
       },
     });
     model = loaded.model;

@@ -12,6 +12,8 @@ export const BIF_UNSET = -1;
 /** Room grows by a quarter: less idle capacity than doubling, for a few more copies. */
 const GROWTH = 1.25;
 const DUPACK_OVERFLOW = 0xffff;
+/** 2^shift for every valid shift (RFC 7323: at most 14), looked up rather than computed per call. */
+const SCALE_FACTOR = Float64Array.from({ length: 15 }, (_, k) => 2 ** k);
 
 export class AnalysisColumns {
   length = 0;
@@ -42,7 +44,7 @@ export class AnalysisColumns {
   window(i: number): number {
     const shift = this.winShift[i];
     const raw = this.packets.winRaw[i];
-    return shift > 0 ? raw * 2 ** shift : raw;
+    return shift > 0 ? raw * SCALE_FACTOR[shift] : raw;
   }
 
   /** tcp.analysis.ack_rtt in seconds, NaN when this packet acknowledges no segment exactly (or that segment left the history). */

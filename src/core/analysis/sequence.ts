@@ -42,6 +42,8 @@ export class SequenceAnalyzer {
   private initialRttNs = 0;
   private lastSyn = -1;
   private processed = 0;
+  /** Over every packet analysed, also those that left a bounded history: packets per flag bit, largest bytes in flight and smallest window per direction. */
+  readonly totals = { flagCounts: new Uint32Array(16), maxBytesInFlight: [-1, -1], minWindow: [Infinity, Infinity] };
 
   constructor(private readonly flow: Flow) {
     this.out = new AnalysisColumns(Math.max(flow.packets.length, 16), flow.packets);
@@ -51,8 +53,24 @@ export class SequenceAnalyzer {
     const n = this.flow.packets.length;
     this.out.ensure(n);
     for (let i = this.processed; i < n; i++) this.step(i);
-    this.processed = n;
     this.out.length = n;
+    this.tally(this.processed, n);
+    this.processed = n;
+  }
+
+  /** Count what packets `from..to` showed (a packet's results never change once analysed): the totals cost nothing per refresh. */
+  private tally(from: number, to: number): void {
+    const out = this.out;
+    const dir = this.flow.packets.dir;
+    const { flagCounts, maxBytesInFlight, minWindow } = this.totals;
+    for (let i = from; i < to; i++) {
+      const f = out.flags[i];
+      if (f) for (let bit = 0; bit < 16; bit++) if (f & (1 << bit)) flagCounts[bit]++;
+      const d = dir[i];
+      if (out.bytesInFlight[i] > maxBytesInFlight[d]) maxBytesInFlight[d] = out.bytesInFlight[i];
+      const win = out.window(i);
+      if (win < minWindow[d]) minWindow[d] = win;
+    }
   }
 
   /**

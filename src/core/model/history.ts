@@ -3,16 +3,14 @@
  * `seconds` older than the live edge, or more than `packets` are held, the oldest leave the columns:
  * those more than 0.9 × `seconds` before the edge, and then the oldest until 0.9 × `packets` remain
  * (the tenth of headroom means a trim copies the columns once per tenth of the limit, not per push).
- * Before they go, everything they showed is analysed and reported; their flows, stalls, findings and
- * flag counts stay in the summary (archived here), and `dropped()` says how many left and before when.
+ * Before they go, everything they showed is analysed and reported; their flows, stalls and findings
+ * stay in the summary (archived here; flag counts and extremes are the analyzer's running totals), and `dropped()` says how many left and before when.
  */
 import type { FlowAnalysis } from '../analysis/analyze';
-import type { AnalysisColumns } from '../analysis/columns';
 import type { CaptureWarning } from '../capture/types';
 import type { Flow } from '../flows/flow';
 import { summarizeFlow, type FindingSummary, type FlowSummary, type StallSummary } from '../summary';
 import type { LiveState } from '../../protocol';
-import { FLAG_NAMES } from '../analysis/flags';
 import type { CaptureModel } from './captureModel';
 import { kthSmallest } from './select';
 
@@ -28,13 +26,10 @@ export const DEFAULT_LIVE_HISTORY: HistoryLimit = { seconds: 600, packets: 2_000
 /** A trim keeps this share of the limit, so the next one is a tenth of the limit away. */
 const KEEP = 0.9;
 
-/** What left a flow's columns but stays in its summary. */
+/** What left a flow's columns but stays in its summary (flag counts and extremes: the analyzer's totals keep them). */
 interface Archive {
   stalls: StallSummary[];
   findings: FindingSummary[];
-  flags: Map<string, number>;
-  minWindow: [number, number];
-  maxBytesInFlight: [number, number];
 }
 
 export class HistoryTrimmer {
@@ -68,7 +63,7 @@ export class HistoryTrimmer {
       while (k < p.length && p.time[k] < cut) k++;
       if (k === 0) continue;
       const analyzer = model.analyzerOf(flow.id)!;
-      this.archive(flow, model.flowSummary(flow.id)!, analyzer.out, k, cut);
+      this.archive(flow, model.flowSummary(flow.id)!, cut);
       flow.dropFirst(k);
       analyzer.dropFirst(k);
       model.engines?.[flow.id]?.dropFirst(k, cut);
@@ -78,22 +73,13 @@ export class HistoryTrimmer {
     this.droppedBefore = Math.max(this.droppedBefore, cut);
   }
 
-  private archive(flow: Flow, summary: FlowSummary, out: AnalysisColumns, k: number, cut: number): void {
+  private archive(flow: Flow, summary: FlowSummary, cut: number): void {
     let a = this.archives.get(flow.id);
-    if (!a) this.archives.set(flow.id, (a = { stalls: [], findings: [], flags: new Map(), minWindow: [Infinity, Infinity], maxBytesInFlight: [-1, -1] }));
+    if (!a) this.archives.set(flow.id, (a = { stalls: [], findings: [] }));
     const archived = new Set(a.stalls);
     for (const s of summary.stalls) if (s.start < cut && !archived.has(s)) a.stalls.push(s);
     const known = new Set(a.findings);
     for (const f of summary.findings) if (f.time < cut && !known.has(f)) a.findings.push(f);
-    const dir = flow.packets.dir;
-    for (let i = 0; i < k; i++) {
-      const f = out.flags[i];
-      if (f) for (const [bit, name] of FLAG_NAMES) if (f & bit) a.flags.set(name, (a.flags.get(name) ?? 0) + 1);
-      const d = dir[i];
-      const win = out.window(i);
-      if (win < a.minWindow[d]) a.minWindow[d] = win;
-      if (out.bytesInFlight[i] > a.maxBytesInFlight[d]) a.maxBytesInFlight[d] = out.bytesInFlight[i];
-    }
   }
 
   /** A flow's summary: what its columns hold now, after what left them. */
@@ -108,18 +94,8 @@ export class HistoryTrimmer {
     const archivedKeys = new Set(a.findings.map((f) => `${f.kind}:${f.frames[0]}`));
     const findings = [...a.findings, ...now.findings.filter((f) => !episodeFinding(f) && !archivedKeys.has(`${f.kind}:${f.frames[0]}`))];
     findings.sort((x, y) => x.time - y.time);
-    const flags: Record<string, number> = {};
-    for (const [, name] of FLAG_NAMES) {
-      const n = (a.flags.get(name) ?? 0) + (now.flags[name] ?? 0);
-      if (n) flags[name] = n;
-    }
-    const min = (x: number | null, y: number) => (y === Infinity ? x : x === null ? y : Math.min(x, y));
-    const max = (x: number | null, y: number) => (y < 0 ? x : x === null ? y : Math.max(x, y));
     return {
       ...now,
-      flags,
-      minWindow: { a: min(now.minWindow.a, a.minWindow[0]), b: min(now.minWindow.b, a.minWindow[1]) },
-      maxBytesInFlight: { aToB: max(now.maxBytesInFlight.aToB, a.maxBytesInFlight[0]), bToA: max(now.maxBytesInFlight.bToA, a.maxBytesInFlight[1]) },
       stalls: [...a.stalls, ...now.stalls.filter((s) => !restarted(s))],
       findings,
     };
