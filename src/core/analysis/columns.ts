@@ -27,6 +27,8 @@ export class AnalysisColumns {
   dupAckNum: Uint16Array;
   /** Packets back to the segment this packet acknowledges exactly (its ACK RTT's start), 0 when none. */
   ackedBack: Uint32Array;
+  /** Every flag bit any packet got so far: a rule about flags nobody has can skip its scan. */
+  seenFlags = 0;
   private readonly dupAckOverflow = new Map<number, number>();
 
   constructor(

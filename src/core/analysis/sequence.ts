@@ -157,6 +157,7 @@ export class SequenceAnalyzer {
     if (seglen > 0) this.bytesInFlight(fwd, rev, flags, i);
     fwd.sackedBytes = p.opts[i] & TcpOpt.SACK ? this.sackedBytes(i) : 0;
     out.flags[i] = f & (Flag.FAST_RETRANSMISSION | Flag.SPURIOUS_RETRANSMISSION) ? f | Flag.RETRANSMISSION : f;
+    out.seenFlags |= out.flags[i];
     // Options take effect after the packet is analysed, so a window-scale option counts from the next packet on.
     this.windowScaling(i, d, flags);
     // Initial RTT: the last SYN to the first ACK without SYN that follows it (0 counts as not measured).
