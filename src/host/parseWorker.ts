@@ -11,7 +11,7 @@ import { fileErrorMessage } from '../core/capture/file';
 import { CaptureError } from '../core/capture/types';
 import { loadModel } from '../core/load';
 import type { CaptureModel } from '../core/model/captureModel';
-import { pauseAfterUpdate } from '../core/model/updatePacing';
+import { UpdatePacer } from '../core/model/updatePacing';
 import { SourceError } from '../core/trace/source';
 import { packetDetails } from '../core/view/packet';
 import { buildSeries } from '../core/view/series';
@@ -37,6 +37,7 @@ function postUpdate(m: CaptureModel, job: ParseJob, bytesRead: number, fileSize:
 
 async function parse(job: ParseJob): Promise<void> {
   let nextUpdate = 0;
+  const pacer = new UpdatePacer();
   let size = 0;
   try {
     // A capture, a NAT trace or a consomme log: told by the content, whatever the file is called.
@@ -52,7 +53,7 @@ async function parse(job: ParseJob): Promise<void> {
         if (bytesRead >= fileSize || m.flows.length === 0 || now < nextUpdate) return;
         // About every 250 ms: data read is shown within 250 ms unless the model grew too large to refresh that fast.
         const cost = postUpdate(m, job, bytesRead, fileSize, false);
-        nextUpdate = Date.now() + pauseAfterUpdate(cost);
+        nextUpdate = Date.now() + pacer.pauseAfter(cost);
       },
     });
     model = loaded.model;

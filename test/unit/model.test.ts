@@ -46,7 +46,7 @@ function pushAll(name: string, bytes: Uint8Array, sizes: number[], refreshEvery 
   return { model, events, views };
 }
 
-/** The summary without what depends on when it was asked (nothing, for now) and with warnings as text. */
+/** The summary as plain JSON (what `analyze --json` prints). */
 const comparable = (s: CaptureSummary) => JSON.parse(JSON.stringify(s));
 
 describe('CaptureModel fed in chunks', () => {
@@ -146,8 +146,8 @@ describe('CaptureModel ids and events', () => {
     const flow = model.flows[1];
     const o = model.ingest.flows.timeOrigin;
     const epoch = o.sec + o.nsec / 1e9 + flow.packets.time[10];
-    const side = flow.b.startsWith('[') ? flow.b : flow.b;
-    model.addSamples([{ epoch, line: 1, state: 'ESTAB', recvQ: 1234, sendQ: 0, local: side, peer: flow.a }]);
+    // A sample of side b's socket (its Recv-Q: b as the receiver).
+    model.addSamples([{ epoch, line: 1, state: 'ESTAB', recvQ: 1234, sendQ: 0, local: flow.b, peer: flow.a }]);
     const u = model.refresh();
     assert.deepEqual(u.changedFlows, [1]);
     assert.equal(model.analysis(1)!.recvQSource[1], 'ss');

@@ -77,6 +77,8 @@ export class CaptureModel {
   /** What each flow looked like at its last analysis (packets, ICMP errors, engine facts): a change means it grew. */
   private readonly analysedAt: string[] = [];
   private readonly ids = new StableIds();
+  /** Flows whose oldest packets left since their last analysis (markTrimmed). */
+  private readonly trimmedSinceAnalysis = new Set<number>();
   private pending: ModelEvent[] = [];
   private pendingChanged = new Set<number>();
   private rev = 0;
@@ -270,12 +272,14 @@ export class CaptureModel {
   analysis(id: number): FlowAnalysis | undefined {
     const flow = this.flows[id];
     if (!flow) return undefined;
+    if (this.trimmedSinceAnalysis.has(id)) this.forgetAnalysis(id);
     if (this.grew(flow)) this.update();
     return this.analyses[id];
   }
 
   /** Every flow's analysis as of now, by flow id. */
   allAnalyses(): FlowAnalysis[] {
+    for (const id of this.trimmedSinceAnalysis) this.forgetAnalysis(id);
     this.update();
     return this.flows.map((f) => this.analyses[f.id]!);
   }
@@ -318,9 +322,18 @@ export class CaptureModel {
     this.update();
   }
 
-  /** The flow's columns changed under its analysis (history.ts trimmed them): analyse it again at the next refresh. */
+  /** The flow's columns changed under its analysis (its history was trimmed, or its evidence changed): analyse it again at the next refresh. */
   forgetAnalysis(id: number): void {
     this.analysedAt[id] = '';
+  }
+
+  /**
+   * history.ts trimmed the flow's oldest packets: its summary (archive and the rest) still holds, only
+   * its analysis's packet indices moved. A flow that grows is analysed again anyway; a quiet one only
+   * when a query asks for it (so a trim does not re-analyse every old flow at once).
+   */
+  markTrimmed(id: number): void {
+    this.trimmedSinceAnalysis.add(id);
   }
 
   /** Analyse the flows that grew, give ids, queue events (refresh() hands them out). */
@@ -337,6 +350,7 @@ export class CaptureModel {
       this.analyses[flow.id] = analysis;
       this.summaries[flow.id] = this.history ? this.history.summarize(flow, analysis) : summarizeFlow(flow, analysis);
       this.analysedAt[flow.id] = this.signature(flow);
+      this.trimmedSinceAnalysis.delete(flow.id);
       this.pendingChanged.add(flow.id);
     }
     this.pending.push(...this.ids.assign(grown.map((f) => this.summaries[f.id]!)));

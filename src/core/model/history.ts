@@ -67,7 +67,7 @@ export class HistoryTrimmer {
       flow.dropFirst(k);
       analyzer.dropFirst(k);
       model.engines?.[flow.id]?.dropFirst(k, cut);
-      model.forgetAnalysis(flow.id);
+      model.markTrimmed(flow.id);
       this.droppedPackets += k;
     }
     this.droppedBefore = Math.max(this.droppedBefore, cut);
