@@ -2,7 +2,7 @@
  * The growing CaptureModel (issue 13) under a synthetic live capture (bench/liveStream.ts). Run by
  * `npm run bench` through bench/live-run.mjs, which bundles this file like the worker is bundled (the
  * numbers are those of the shipped code) and runs each part in a fresh process:
- * `node --expose-gc bench/out/live.cjs --part bytes|ingest|paced|memory [--quick]`.
+ * `node --expose-gc bench/out/live.cjs --part bytes|ingest|paced|memory|first [--quick]`.
  *
  *  1. Bytes retained per packet: the packet and analysis columns' capacity over the packets held,
  *     for a file read in one go (loadModel) and for a stream refreshed as it grows.
@@ -12,17 +12,21 @@
  *     pushed to the end of the update that includes it (target: p99 within 250 ms of the live edge).
  *  3. Memory: a stream whose timestamps span 10 minutes, bounded by the default live history (10 min
  *     or 2,000,000 packets): RSS and heap sampled; flat once the history is full.
+ *  4. First flows of a 1 GiB capture file: the editor's worker (dist/parseWorker.js, `npm run build`)
+ *     opens a synthetic 1 GiB pcap (made once in the OS temp dir): time to its first update with
+ *     flows (target < 1 s), and the updates in the 5 s after.
  *
  * Each part prints its lines and, last, its result as one JSON line (live-run.mjs collects them into
  * bench/out/live.json). Targets print PASS or MISS (shared machines are noisy; a miss does not fail).
  */
-import { writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel } from '../src/core/load';
 import { CaptureModel } from '../src/core/model/captureModel';
 import { DEFAULT_LIVE_HISTORY } from '../src/core/model/history';
 import { LIVE_EDGE_MS, UpdatePacer } from '../src/core/model/updatePacing';
+import { CaptureWorker } from '../src/host/parseClient';
 import { SyntheticStream, type StreamOptions } from './liveStream';
 
 const QUICK = process.argv.includes('--quick');
@@ -184,12 +188,56 @@ function memory(): Record<string, unknown> {
   return { packets, simulatedSeconds: Math.round(span), history, samples, growthOnceFull: growth, flat: pass(flat), stalls: summary.flows.reduce((n, f) => n + f.stalls.length, 0) };
 }
 
+/** 4. The worker on a 1 GiB file: how soon the first flows are shown. */
+async function firstFlows(): Promise<Record<string, unknown>> {
+  const size = QUICK ? 256 << 20 : 1 << 30;
+  const file = join(tmpdir(), `tfl-live-bench-${size >> 20}MiB.pcap`);
+  if (!existsSync(file) || statSync(file).size < size) {
+    const stream = new SyntheticStream({ packets: Number.MAX_SAFE_INTEGER, seconds: 3600 * 24, chunkBytes: 1 << 20 });
+    const fd = openSync(`${file}.part`, 'w');
+    for (let written = 0; written < size; ) {
+      const chunk = stream.next()!;
+      writeSync(fd, chunk);
+      written += chunk.length;
+    }
+    closeSync(fd);
+    renameSync(`${file}.part`, file);
+  }
+  const workerPath = join(__dirname, '..', '..', 'dist', 'parseWorker.js');
+  const start = performance.now();
+  const updates: { ms: number; flows: number; findings: number; bytesRead: number }[] = [];
+  let first: () => void = () => undefined;
+  const firstSeen = new Promise<void>((resolve) => (first = resolve));
+  const worker = new CaptureWorker(workerPath, { path: file, fileName: 'big.pcap' }, (p) => {
+    updates.push({ ms: Math.round(performance.now() - start), flows: p.capture.flows.length, findings: p.capture.findings.length, bytesRead: p.bytesRead });
+    first();
+  });
+  await Promise.race([firstSeen, worker.result]);
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+  worker.dispose();
+  const firstMs = updates[0]?.ms ?? NaN;
+  console.log(
+    `first flows of a ${size >> 20} MiB capture in the editor's worker: ${firstMs} ms (${updates[0]?.flows} flows, ${updates[0]?.bytesRead} bytes read) ${pass(firstMs < 1000)} (< 1 s); ${updates.length} updates in the first ${Math.round((performance.now() - start) / 1000)} s, ${updates[updates.length - 1]?.findings} findings by then`,
+  );
+  return { fileBytes: size, firstUpdateMs: firstMs, updates };
+}
+
 async function main(): Promise<void> {
   if (!(globalThis as { gc?: unknown }).gc) console.log('(run with node --expose-gc for exact heap samples)');
   const part = process.argv[process.argv.indexOf('--part') + 1];
   const result =
-    part === 'bytes' ? await bytesPerPacket() : part === 'ingest' ? ingest() : part === 'paced' ? ingest(2 * TARGET_EVENTS) : part === 'memory' ? memory() : undefined;
-  if (!result) throw new Error('--part bytes, ingest, paced or memory');
+    part === 'bytes'
+      ? await bytesPerPacket()
+      : part === 'ingest'
+        ? ingest()
+        : part === 'paced'
+          ? ingest(2 * TARGET_EVENTS)
+          : part === 'memory'
+            ? memory()
+            : part === 'first'
+              ? await firstFlows()
+              : undefined;
+  if (!result) throw new Error('--part bytes, ingest, paced, memory or first');
   console.log(JSON.stringify({ part, result }));
 }
 

@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import { CaptureError } from '../../src/core/capture/types';
 import { loadModel } from '../../src/core/load';
 import { CaptureModel, type ModelEvent } from '../../src/core/model/captureModel';
+import { UpdatePacer } from '../../src/core/model/updatePacing';
 import { SourceError } from '../../src/core/trace/source';
 import type { CaptureSummary } from '../../src/core/summary';
 import { CORPUS_DIR } from '../support/corpus';
@@ -202,5 +203,16 @@ describe('CaptureModel input', () => {
     assert.equal(live.dropped, null);
     // The packets of the second push arrived 4 s after those of the first.
     assert.equal(live.eventsPerSecond, Math.round((model.packets - first) / 4));
+  });
+});
+
+describe('UpdatePacer', () => {
+  it('leaves the 250 ms budget after this update and the largest recent one, and never updates more than a third of the time', () => {
+    const pacer = new UpdatePacer();
+    assert.equal(pacer.pauseAfter(20), 250 - 20 - 20);
+    assert.equal(pacer.pauseAfter(10), 250 - 10 - 20); // the next may cost what a recent one did
+    assert.equal(pacer.pauseAfter(100), 200); // too slow to keep the edge: 2 × cost, reading goes on
+    for (let k = 0; k < 8; k++) pacer.pauseAfter(5);
+    assert.equal(pacer.pauseAfter(5), 240); // the slow one is forgotten after eight updates
   });
 });
