@@ -123,7 +123,10 @@ export class CaptureApp {
   /** A summary: the whole capture, or (while reading) the flows so far. */
   summary(view: CaptureView, stillReading: boolean): void {
     const first = !this.capture;
+    // A later revision of the same capture (updates while it is read): the timelines ask for the grown data.
+    const grown = !first && view.revision !== undefined && view.revision !== this.capture!.revision;
     this.capture = view;
+    if (grown) this.timeline.dataChanged();
     this.reading.notePackets(view.packets);
     if (!stillReading) this.readingSlot.replaceChildren();
     this.headerSlot.replaceChildren(renderHeader(view));
