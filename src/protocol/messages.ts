@@ -125,7 +125,7 @@ export interface ProgressMessage {
   bytesRead: number;
   fileSize: number;
   /**
-   * Flows and counts only, no analysis (`partialView`). The host no longer sends it: while a capture
+   * Flows and counts only, no analysis. The host no longer sends it: while a capture
    * is read, each update of the model goes out as a SummaryMessage (analysed, `revision` rising,
    * `complete` false) followed by a ProgressMessage with the byte count.
    */

@@ -122,3 +122,38 @@ describe('kthSmallest', () => {
     }
   });
 });
+
+describe('bounded history of a NAT trace', () => {
+  const TRACE = 'test/fixtures/nat-trace/natbug-buggy.jsonl';
+  const trace = readFileSync(TRACE);
+  const feedTrace = (history?: HistoryLimit) => {
+    const model = new CaptureModel({ name: TRACE, history });
+    model.setLive('trace', 'attached');
+    for (let at = 0; at < trace.length; at += 1500) {
+      model.push(trace.subarray(at, at + 1500));
+      model.refresh();
+    }
+    model.end();
+    model.refresh();
+    return model;
+  };
+
+  it("keeps the engine's stalls, owed updates and findings with their ids when its segments leave", () => {
+    const whole = feedTrace().view('x');
+    const bounded = feedTrace({ seconds: 0.3, packets: 1_000_000 });
+    const view = bounded.view('x');
+    assert.ok(view.live!.dropped!.packets > 0);
+    assert.deepEqual(view.stalls, whole.stalls);
+    assert.ok(view.stalls.some((s) => s.owed && s.start < view.live!.dropped!.before), 'an owed stall that began before the cut');
+    assert.deepEqual(view.findings, whole.findings);
+    // What the engine said of the segments that remain is still tied to them.
+    const flow = bounded.flow(0)!;
+    const engine = bounded.analysis(0)!.engine!;
+    const full = feedTrace();
+    const fullFlow = full.flow(0)!;
+    const fullEngine = full.analysis(0)!.engine!;
+    const first = flow.trimmed;
+    for (let i = 0; i < flow.packets.length; i++) assert.equal(engine.reason(i), fullEngine.reason(first + i), `reason of packet ${i}`);
+    assert.equal(fullFlow.packets.frame[first], flow.packets.frame[0]);
+  });
+});

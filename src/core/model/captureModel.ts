@@ -302,6 +302,12 @@ export class CaptureModel {
     return n;
   }
 
+  /** The flow's first `k` packets left its columns (history.ts): what a NAT trace tied to packet indices moves with them. */
+  packetsLeft(flow: Flow, k: number, before: number): void {
+    this.engines?.[flow.id]?.dropFirst(k, before);
+    this.traceIngest?.packetsLeft(flow, k);
+  }
+
   /** The analyzer of a flow (history.ts moves its packet indices when the oldest packets leave). */
   analyzerOf(id: number): SequenceAnalyzer | undefined {
     return this.analyzers[id];

@@ -3,6 +3,9 @@
  * `seconds` older than the live edge, or more than `packets` are held, the oldest leave the columns:
  * those more than 0.9 × `seconds` before the edge, and then the oldest until 0.9 × `packets` remain
  * (the tenth of headroom means a trim copies the columns once per tenth of the limit, not per push).
+ * A stall still open holds the time cut back to its start, so it is archived whole once it ended; only
+ * the packet limit cuts through an open stall (it is then kept as it was at the cut: its end and owed
+ * update as seen then).
  * Before they go, everything they showed is analysed and reported; their flows, stalls and findings
  * stay in the summary (archived here; flag counts and extremes are the analyzer's running totals), and `dropped()` says how many left and before when.
  */
@@ -48,15 +51,16 @@ export class HistoryTrimmer {
     const held = model.ingest.tcpPackets - this.droppedPackets;
     // Nothing held is older than the last cut (the capture's time 0 before any).
     if (held <= this.limit.packets && this.edge - this.droppedBefore <= this.limit.seconds) return;
-    let cut = this.edge - KEEP * this.limit.seconds;
+    model.analyseGrown(); // everything the leaving packets show is detected, given ids and reported first
+    // A stall still open is kept whole while time alone is the limit: it ends, or is owed, later.
+    let cut = Math.min(this.edge - KEEP * this.limit.seconds, openStallStart(model));
     const keep = Math.floor(KEEP * this.limit.packets);
     if (held > keep) cut = Math.max(cut, cutForCount(model.flows, held - keep));
-    this.cut(model, cut);
+    if (cut > this.droppedBefore) this.cut(model, cut);
   }
 
   /** Packets before `cut` (seconds) leave every flow's columns; what they showed goes to the archive first. */
   private cut(model: CaptureModel, cut: number): void {
-    model.analyseGrown(); // everything the leaving packets show is detected, given ids and reported first
     for (const flow of model.flows) {
       const p = flow.packets;
       let k = 0;
@@ -66,7 +70,7 @@ export class HistoryTrimmer {
       this.archive(flow, model.flowSummary(flow.id)!, cut);
       flow.dropFirst(k);
       analyzer.dropFirst(k);
-      model.engines?.[flow.id]?.dropFirst(k, cut);
+      model.packetsLeft(flow, k, cut);
       model.markTrimmed(flow.id);
       this.droppedPackets += k;
     }
@@ -110,6 +114,15 @@ export class HistoryTrimmer {
     const { seconds, packets } = this.limit;
     return [{ offset: -1, message: `history bounded to ${seconds} s or ${packets} packets: ${this.droppedPackets} older packets (before ${this.droppedBefore.toFixed(3)} s) left the timelines; their flows, stalls and findings are still listed` }];
   }
+}
+
+/** The start of the earliest stall still open at the live edge (Infinity when none). */
+function openStallStart(model: CaptureModel): number {
+  let start = Infinity;
+  for (const flow of model.flows) {
+    for (const s of model.flowSummary(flow.id)?.stalls ?? []) if (s.endedBy === 'capture_end' && s.start < start) start = s.start;
+  }
+  return start;
 }
 
 /** The time before which `count` of the packets held lie (the oldest `count` leave). */
