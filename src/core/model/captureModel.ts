@@ -30,6 +30,7 @@ import { StreamSniffer } from './streamSniffer';
 
 export type { ModelEvent } from './stableIds';
 export type { HistoryLimit } from './history';
+export { DEFAULT_LIVE_HISTORY } from './history';
 
 export interface ModelOptions {
   /** What the data is called in messages: a file path or a live source's label. */
