@@ -3,15 +3,18 @@ import { grow } from '../typed';
 
 /**
  * What the analysis adds to each packet of a flow, as columns parallel to the flow's PacketColumns.
- * Kept small (13 bytes a packet): what follows from the packet columns is computed when asked (the
- * calculated window, the ACK RTT), and the rare large duplicate-ACK counts live beside the column.
+ * Kept small (10 bytes a packet): what follows from the packet columns is computed when asked (the
+ * calculated window, the ACK RTT), and rare large values (duplicate-ACK counts from 255, ACKs of a
+ * segment 65,535 packets back or more) live beside their column.
  */
 
 export const BIF_UNSET = -1;
 
 /** Room grows by a quarter: less idle capacity than doubling, for a few more copies. */
 const GROWTH = 1.25;
-const DUPACK_OVERFLOW = 0xffff;
+/** Column values meaning "the value is in the overflow map". */
+const DUPACK_OVERFLOW = 0xff;
+const BACK_OVERFLOW = 0xffff;
 /** 2^shift for every valid shift (RFC 7323: at most 14), looked up rather than computed per call. */
 const SCALE_FACTOR = Float64Array.from({ length: 15 }, (_, k) => 2 ** k);
 
@@ -23,13 +26,15 @@ export class AnalysisColumns {
   winShift: Int8Array;
   /** tcp.analysis.bytes_in_flight, or BIF_UNSET. */
   bytesInFlight: Int32Array;
-  /** tcp.analysis.duplicate_ack_num (0 when not a duplicate ACK); 0xffff: the count is in `dupAckOverflow`. */
-  dupAckNum: Uint16Array;
-  /** Packets back to the segment this packet acknowledges exactly (its ACK RTT's start), 0 when none. */
-  ackedBack: Uint32Array;
+  /** tcp.analysis.duplicate_ack_num (0 when not a duplicate ACK); 0xff: the count is in `overflow`. */
+  dupAckNum: Uint8Array;
+  /** Packets back to the segment this packet acknowledges exactly (its ACK RTT's start), 0 when none; 0xffff: in `overflow`. */
+  ackedBack: Uint16Array;
   /** Every flag bit any packet got so far: a rule about flags nobody has can skip its scan. */
   seenFlags = 0;
+  /** The rare values too large for their column, by packet index. */
   private readonly dupAckOverflow = new Map<number, number>();
+  private readonly backOverflow = new Map<number, number>();
 
   constructor(
     capacity: number,
@@ -38,8 +43,8 @@ export class AnalysisColumns {
     this.flags = new Uint16Array(capacity);
     this.winShift = new Int8Array(capacity);
     this.bytesInFlight = new Int32Array(capacity);
-    this.dupAckNum = new Uint16Array(capacity);
-    this.ackedBack = new Uint32Array(capacity);
+    this.dupAckNum = new Uint8Array(capacity);
+    this.ackedBack = new Uint16Array(capacity);
   }
 
   /** Calculated window as Wireshark shows it: raw << sender's scale, raw on SYNs and when the scale is unknown. */
@@ -51,10 +56,21 @@ export class AnalysisColumns {
 
   /** tcp.analysis.ack_rtt in seconds, NaN when this packet acknowledges no segment exactly (or that segment left the history). */
   ackRtt(i: number): number {
-    const back = this.ackedBack[i];
+    let back = this.ackedBack[i];
+    if (back === BACK_OVERFLOW) back = this.backOverflow.get(i)!;
     if (back === 0 || back > i) return NaN;
     const time = this.packets.time;
     return time[i] - time[i - back];
+  }
+
+  /** Packet `i` acknowledges exactly the segment `back` packets before it (0: none). */
+  setAckedBack(i: number, back: number): void {
+    if (back < BACK_OVERFLOW) {
+      this.ackedBack[i] = back;
+      return;
+    }
+    this.ackedBack[i] = BACK_OVERFLOW;
+    this.backOverflow.set(i, back);
   }
 
   /** tcp.analysis.duplicate_ack_num, 0 when not a duplicate ACK. */
@@ -81,10 +97,11 @@ export class AnalysisColumns {
   dropFirst(k: number): void {
     for (const c of [this.flags, this.winShift, this.bytesInFlight, this.dupAckNum, this.ackedBack]) c.copyWithin(0, k, this.length);
     this.length -= k;
-    if (this.dupAckOverflow.size) {
-      const moved = [...this.dupAckOverflow].filter(([i]) => i >= k);
-      this.dupAckOverflow.clear();
-      for (const [i, n] of moved) this.dupAckOverflow.set(i - k, n);
+    for (const map of [this.dupAckOverflow, this.backOverflow]) {
+      if (map.size === 0) continue;
+      const moved = [...map].filter(([i]) => i >= k);
+      map.clear();
+      for (const [i, n] of moved) map.set(i - k, n);
     }
     if (this.flags.length > 2 * this.length + 64) this.resize(Math.max(16, Math.ceil(this.length * GROWTH)));
   }

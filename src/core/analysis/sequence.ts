@@ -289,7 +289,7 @@ export class SequenceAnalyzer {
     }
     u.count = kept;
     // Wireshark hides a zero RTT; the RTT is kept as the way back to that segment (out.ackRtt(i)).
-    if (rtt > 0 && acked <= i) this.out.ackedBack[i] = i - acked;
+    if (rtt > 0 && acked <= i) this.out.setAckedBack(i, i - acked);
   }
 
   /** Sum of the SACK blocks of packet `i`; like Wireshark, only the first three blocks count. */
