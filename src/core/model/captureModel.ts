@@ -7,26 +7,24 @@
  */
 import { analyzeFlow, type FlowAnalysis } from '../analysis/analyze';
 import { SequenceAnalyzer } from '../analysis/sequence';
-import { CaptureReader } from '../capture/reader';
+import type { CaptureReader } from '../capture/reader';
 import type { CaptureWarning } from '../capture/types';
 import type { Flow } from '../flows/flow';
-import { CaptureIngest } from '../ingest';
+import type { CaptureIngest } from '../ingest';
 import type { LiveStatus } from '../live/types';
 import { commentRows } from '../report/noteRows';
 import { analysisWarnings, formatEpoch, skipWarnings, summarizeFlow, type CaptureSummary, type FlowSummary } from '../summary';
-import type { ConsommeLogReader, ConsommeOptions } from '../trace/consomme';
+import type { ConsommeOptions } from '../trace/consomme';
 import type { EngineFlow } from '../trace/engine';
-import type { NatTraceReader } from '../trace/natTrace';
-import { traceReader, traceResult, type SourceKind, type TraceRead } from '../trace/source';
+import type { SourceKind } from '../trace/source';
 import { engineSourceSummary, type EngineSourceSummary } from '../trace/sourceSummary';
 import { sameEndpoint, type SsSample } from '../trace/ss';
-import { TraceIngest } from '../trace/traceIngest';
 import { toCaptureView } from '../view/captureView';
 import type { CaptureView } from '../../protocol';
 import { HistoryTrimmer, type HistoryLimit } from './history';
 import { LiveTracker } from './liveState';
+import { ModelInput } from './modelInput';
 import { StableIds, type ModelEvent } from './stableIds';
-import { StreamSniffer } from './streamSniffer';
 
 export type { ModelEvent } from './stableIds';
 export type { HistoryLimit } from './history';
@@ -63,14 +61,9 @@ export interface MergedEngine {
 }
 
 export class CaptureModel {
-  private captureIngest: CaptureIngest;
   /** Times the per-flow analysis ran (a flow re-analysed counts again): tests check only grown flows are. */
   analysisRuns = 0;
-  private kind: SourceKind | undefined;
-  private readonly sniffer = new StreamSniffer();
-  private reader: CaptureReader | undefined;
-  private traceIngest: TraceIngest | undefined;
-  private traceLines: NatTraceReader | ConsommeLogReader | undefined;
+  private readonly input: ModelInput;
   private ended = false;
   private readonly analyzers: (SequenceAnalyzer | undefined)[] = [];
   private readonly analyses: (FlowAnalysis | undefined)[] = [];
@@ -92,25 +85,23 @@ export class CaptureModel {
   constructor(readonly options: ModelOptions) {
     this.samples = [...(options.samples ?? [])];
     this.live = new LiveTracker(options.now ?? Date.now);
-    this.kind = options.kind;
-    this.captureIngest = this.kind && this.kind !== 'capture' ? this.startTrace(this.kind) : new CaptureIngest();
-    if (this.kind === 'capture') this.reader = new CaptureReader(this.ingest);
+    this.input = new ModelInput(options.kind, options.consomme);
     this.history = options.history ? new HistoryTrimmer(options.history) : undefined;
   }
 
   /** The flow table and decoder counts (for a trace or log, the one its segments are filed into). */
   get ingest(): CaptureIngest {
-    return this.captureIngest;
+    return this.input.ingest;
   }
 
   /** The capture reader (its format, warnings, interfaces), undefined for a trace or log. */
   get captureReader(): CaptureReader | undefined {
-    return this.reader;
+    return this.input.captureReader;
   }
 
   /** The format, once told (undefined before the first bytes that tell it). */
   get sourceKind(): SourceKind | undefined {
-    return this.kind;
+    return this.input.kind;
   }
 
   /** Packets (or trace segments) read so far, kept or not. */
@@ -135,46 +126,28 @@ export class CaptureModel {
   push(chunk: Uint8Array): void {
     if (this.ended) throw new Error(`${this.options.name}: data after the end`);
     this.live.dataArrived();
-    if (!this.kind) {
-      const kind = this.sniffer.push(chunk);
-      if (!kind) return;
-      this.begin(kind);
-      chunk = this.sniffer.held;
-    }
-    if (this.reader) this.reader.push(chunk);
-    else this.traceLines!.push(chunk);
-    this.live.count(this.events);
+    this.input.push(chunk);
+    this.live.count(this.input.events);
     this.history?.trim(this);
   }
 
   /** No more input: a record cut short becomes a warning; a stream too short to tell throws like an empty file. */
   end(): void {
     if (this.ended) return;
-    if (!this.kind) {
-      this.begin(this.sniffer.end());
-      const held = this.sniffer.held;
-      if (held.length > 0) {
-        if (this.reader) this.reader.push(held);
-        else this.traceLines!.push(held);
-      }
-    }
+    this.input.end();
     this.ended = true;
-    if (this.reader) this.reader.end();
-    else this.traceLines!.end();
     // Nothing more comes: the columns need no room to grow.
     for (const flow of this.flows) flow.packets.compact();
   }
 
   /** True once damage made the capture reader stop: later input is ignored, so a file need not be read on. */
   get isStopped(): boolean {
-    return this.reader?.isStopped ?? false;
+    return this.input.isStopped;
   }
 
   /** A layer around the data (gzip) was damaged after `what`: the rest is not read; said where the data's own problems are. */
   damaged(what: string, detail: string): void {
-    if (this.traceIngest && this.traceLines) this.traceIngest.problems.bad(this.traceLines.lines + 1, `${what}: the rest is not read`);
-    else if (this.reader) this.reader.warn(this.reader.bytesSeen, `${what} (${detail}); offsets are in the decompressed data`);
-    else (this.options.extraWarnings ??= []).push({ offset: -1, message: `${what} (${detail})` });
+    this.input.damaged(what, detail, (this.options.extraWarnings ??= []));
   }
 
   /** ss samples taken while the data arrives: they feed the measured Recv-Q of the flows they match. */
@@ -229,18 +202,18 @@ export class CaptureModel {
     const ingest = this.ingest;
     const origin = ingest.flows.timeOrigin;
     const analyses = this.analyses.filter((a): a is FlowAnalysis => a !== undefined);
-    const trace = this.traceRead();
+    const trace = this.input.traceRead();
     const described = trace ? engineSourceSummary(this.options.name, trace) : this.merged;
     const summary: CaptureSummary = {
       file: this.options.name,
-      format: trace ? trace.kind : (this.reader?.format ?? null),
+      format: trace ? trace.kind : (this.captureReader?.format ?? null),
       packets: ingest.packets,
       tcpPackets: ingest.tcpPackets,
       firstPacketEpoch: ingest.packets > 0 ? formatEpoch(origin.sec, origin.nsec) : null,
       linkTypes: ingest.linkTypeStats,
       skipped: { ...ingest.skipped },
       warnings: [
-        ...(this.reader?.warnings ?? []),
+        ...(this.captureReader?.warnings ?? []),
         ...(this.options.extraWarnings ?? []),
         ...(described?.warnings ?? []),
         ...(this.history?.warnings() ?? []),
@@ -306,7 +279,7 @@ export class CaptureModel {
   /** The flow's first `k` packets left its columns (history.ts): what a NAT trace tied to packet indices moves with them. */
   packetsLeft(flow: Flow, k: number, before: number): void {
     this.engines?.[flow.id]?.dropFirst(k, before);
-    this.traceIngest?.packetsLeft(flow, k);
+    this.input.packetsLeft(flow, k);
   }
 
   /** The analyzer of a flow (history.ts moves its packet indices when the oldest packets leave). */
@@ -316,7 +289,7 @@ export class CaptureModel {
 
   /** The NAT engine's knowledge of each flow, from a trace read alone or merged beside the capture. */
   get engines(): readonly (EngineFlow | undefined)[] | undefined {
-    return this.merged?.engines ?? this.traceIngest?.engines;
+    return this.merged?.engines ?? this.input.engines;
   }
 
   /** A flow's summary as of its last analysis. */
@@ -380,31 +353,5 @@ export class CaptureModel {
     if (this.ingest.packets === 0) return (this.options.now ?? Date.now)() / 1000;
     const o = this.ingest.flows.timeOrigin;
     return o.sec + o.nsec / 1e9;
-  }
-
-  /** Packets or trace lines received, for the event rate. */
-  private get events(): number {
-    return this.traceLines ? this.traceLines.lines : this.ingest.packets;
-  }
-
-  private begin(kind: SourceKind): void {
-    this.kind = kind;
-    if (kind === 'capture') {
-      this.reader = new CaptureReader(this.ingest);
-      return;
-    }
-    this.captureIngest = this.startTrace(kind);
-  }
-
-  /** A trace or log: its own ingest (the model's capture ingest is the one inside it). */
-  private startTrace(kind: 'nat-flow-trace' | 'consomme-log'): CaptureIngest {
-    this.traceIngest = new TraceIngest();
-    this.traceLines = traceReader(kind, this.traceIngest, { consomme: this.options.consomme });
-    return this.traceIngest.capture;
-  }
-
-  private traceRead(): TraceRead | undefined {
-    if (!this.traceLines || (this.kind !== 'nat-flow-trace' && this.kind !== 'consomme-log')) return undefined;
-    return traceResult(this.kind, this.traceLines, { consomme: this.options.consomme });
   }
 }
