@@ -19,6 +19,9 @@ import { forTransfer } from '../core/view/transfer';
 import type { FromWorkerMessage, ParseJob, ToWorkerMessage } from './workerProtocol';
 
 
+/** Updates while reading a file are at least flows / this many ms apart (100,000 flows: 2 s). */
+const FLOWS_PER_MS = 50;
+
 let model: CaptureModel | undefined;
 /** Whether the webview has a view of the model yet: queries are answered from then on. */
 let shown = false;
@@ -55,7 +58,8 @@ async function parse(job: ParseJob): Promise<void> {
         if (bytesRead >= fileSize || m.flows.length === 0 || now < nextUpdate) return;
         // About every 250 ms: data read is shown within 250 ms unless the model grew too large to refresh that fast.
         const cost = postUpdate(m, job, bytesRead, fileSize, false);
-        nextUpdate = Date.now() + pacer.pauseAfter(cost);
+        // Each update carries every flow's row to the webview: with tens of thousands of flows, fewer of them.
+        nextUpdate = Date.now() + Math.max(pacer.pauseAfter(cost), m.flows.length / FLOWS_PER_MS);
       },
     });
     model = loaded.model;
