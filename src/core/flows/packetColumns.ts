@@ -1,7 +1,8 @@
 /**
- * A flow's packets as typed-array columns (39 bytes a packet) that grow by a quarter when full; loops
+ * A flow's packets as typed-array columns (35 bytes a packet) that grow by a quarter when full; loops
  * run over an index. What is rare or follows from the rest is not a column: the SACK blocks' place
  * (only packets with SACK have one) and the whole seconds of a timestamp (from `time` and `nsec`).
+ * Frame lengths are summed per direction (Flow.wireBytes), not kept per packet: nothing reads them.
  */
 
 import { columnFields, grow, growColumns } from '../typed';
@@ -26,8 +27,6 @@ const PACKET_COLUMNS = {
   tcpFlags: Uint16Array,
   /** TcpOpt bits. */
   opts: Uint8Array,
-  /** Frame length on the wire (frame.len). */
-  wireLen: Uint32Array,
   /** How many SACK blocks the packet carries (its edges are in `sackEdges`, at `sackAt(i)`). */
   sackCount: Uint8Array,
 };

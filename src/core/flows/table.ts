@@ -175,7 +175,6 @@ export class FlowTable {
     p.winRaw[i] = seg.window;
     p.tcpFlags[i] = flags;
     p.opts[i] = seg.options;
-    p.wireLen[i] = rec.origLen;
     if (seg.sackCount > 0) p.addSack(i, seg.sack, seg.sackCount);
     if (seg.options & (TcpOpt.WSCALE | TcpOpt.MSS)) {
       const mss = seg.options & TcpOpt.MSS ? seg.mss : 0xffff;
