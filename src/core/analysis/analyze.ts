@@ -10,6 +10,7 @@ import { dropFindings, endReason, engineEvidence, engineRecvQ, replyToDroppedPro
 import { chargeQueueLag, queueEvidence, windowOnOffer, type QueueEvidence } from './queueOwed';
 import { inferRecvQ, measuredRecvQ, type RecvQSeries } from './recvq';
 import { findStalls, flowRtt, type StallEpisode } from './stalls';
+import { limitedBy, type FlowLimits } from './limitedBy';
 
 /** What else is known about the capture: socket samples taken beside it. */
 export interface AnalysisContext {
@@ -63,6 +64,8 @@ export interface FlowAnalysis {
   engine?: EngineFlow;
   /** Per stall (same order): why the engine sent the segment that ended it, when it said. */
   endReasons?: (string | null)[];
+  /** Why the data sender was slow: its time split the way the kernel counts it (limitedBy.ts); null when the flow carries no data. */
+  limitedBy: FlowLimits | null;
 }
 
 /** Run (or continue) the sequence analysis of a flow and summarise it. */
@@ -109,7 +112,9 @@ export function analyzeFlow(flow: Flow, context: AnalysisContext = {}, analyzer 
   const findings = flowFindings({ flow, out, stalls, measured, windowBytes: bytes, scaleKnown: known });
   if (engine) findings.push(...dropFindings(flow, engine));
   sortFindings(findings);
+  const limits = limitedBy(flow, { out, windowBytes: bytes, stalls, rtt });
   return {
+    limitedBy: limits,
     analyzer,
     flagCounts,
     initialRtt,

@@ -1,0 +1,216 @@
+/**
+ * Why a flow's data sender was slow: its time split into the states the Linux kernel counts for
+ * `tcp_info` (tcp_chrono_start/stop in net/ipv4/tcp_output.c, tcp.c, tcp_input.c), read from the
+ * capture alone. docs/analysis.md, "Limited by".
+ *
+ * - receiver window (kernel: rwnd_limited): the next segment does not fit the advertised window
+ *   (tcp_write_xmit's tcp_snd_wnd_test failing); every stall episode is painted into it;
+ * - network (busy − rwnd − sndbuf): data outstanding below the window, the sender waits for ACKs;
+ * - send buffer (sndbuf_limited): the sender stopped sending with data outstanding below the window
+ *   and ACKs arriving, and resumed only when an ACK freed its buffer (tcp_cwnd_validate starts the
+ *   chrono when the write queue is empty and the application waits for space; tcp_check_space stops it);
+ * - application (not busy): nothing outstanding and the window open;
+ * - idle: before the first data and after the ACK of the last byte.
+ */
+import type { LimitState } from '../../protocol';
+import type { Flow } from '../flows/flow';
+import { TcpFlag } from '../decode/segment';
+import type { AnalysisColumns } from './columns';
+import { Flag } from './flags';
+import { IntervalBuilder, paint, secondsByState, type LimitInterval } from './limitIntervals';
+import { effectiveSegmentSize } from './segmentSize';
+import type { StallEpisode } from './stalls';
+import { captureVantage, type Vantage } from './vantage';
+
+export type { LimitInterval } from './limitIntervals';
+
+/** The evidence behind send-buffer time: the sender paused with this much outstanding, below the window, without loss. */
+export interface SendBufferEvidence {
+  /** Pauses of the sender counted as send-buffer limited. */
+  pauses: number;
+  /** Bytes outstanding when those pauses began: the smallest and largest (a flat level is the buffer's size). */
+  inFlightMin: number;
+  inFlightMax: number;
+}
+
+/** A flow's limited-by split for the direction that carries its data. */
+export interface FlowLimits {
+  /** The direction that carries the data (0 = a→b): the one with more payload. */
+  dir: 0 | 1;
+  /** Seconds per state; busy = all but application and idle. */
+  seconds: Record<LimitState, number>;
+  busy: number;
+  /** Receiver-window seconds inside owed intervals of stall episodes (the findings sentence). */
+  owedSeconds: number;
+  /** Intervals in time order covering the flow's span, in seconds since the capture start. */
+  timeline: LimitInterval[];
+  /** Where the capture was taken (from the handshake's timing) and how far that may move an instant (≤ one RTT). */
+  vantage: Vantage;
+  /** Evidence for the send-buffer intervals; null when there are none. */
+  sendBuffer: SendBufferEvidence | null;
+}
+
+/** What the split needs from the rest of the analysis. */
+export interface LimitInputs {
+  out: AnalysisColumns;
+  /** Window in bytes advertised by packet `i`, as its sender's peer reads it, per side. */
+  windowBytes: readonly [(i: number) => number, (i: number) => number];
+  stalls: readonly StallEpisode[];
+  rtt: number;
+}
+
+const RWND = 0;
+const NETWORK = 1;
+const SNDBUF = 2;
+const APPLICATION = 3;
+const IDLE = 4;
+const STATE_NAMES: readonly LimitState[] = ['receiverWindow', 'network', 'sendBuffer', 'application', 'idle'];
+const RETRANSMITTED = Flag.RETRANSMISSION | Flag.FAST_RETRANSMISSION | Flag.SPURIOUS_RETRANSMISSION;
+/** A sender answers an ACK that lets it send within this long when the capture sits next to it (softirq, not a timer). */
+const PROMPT_REPLY = 0.001;
+
+/** The limited-by split of a flow, or null when neither direction carries data. */
+export function limitedBy(flow: Flow, inputs: LimitInputs): FlowLimits | null {
+  const p = flow.packets;
+  const n = p.length;
+  const payload = [0, 0];
+  for (let i = 0; i < n; i++) if (!(p.tcpFlags[i] & TcpFlag.SYN)) payload[p.dir[i]] += p.len[i];
+  if (payload[0] === 0 && payload[1] === 0) return null;
+  const dir: 0 | 1 = payload[1] > payload[0] ? 1 : 0;
+  const receiver: 0 | 1 = dir === 0 ? 1 : 0;
+  const winOf = inputs.windowBytes[receiver];
+  const segment = effectiveSegmentSize(flow, receiver, winOf).bytes;
+  const vantage = captureVantage(flow, dir, inputs.rtt);
+  const prompt = vantage.near === 'sender' ? PROMPT_REPLY : Math.max(PROMPT_REPLY, 2 * vantage.errorBound);
+
+  const state = new Uint8Array(n);
+  const inFlight = new Float64Array(n);
+  classify(flow, dir, winOf, segment, state, inFlight);
+  const sendBuffer = markSendBuffer(flow, dir, inputs.out, prompt, state, inFlight);
+  // The kernel decides the state after answering an ACK: the short gap before the reply takes the reply's state.
+  for (let i = n - 2; i >= 0; i--) {
+    if (p.dir[i] === receiver && p.dir[i + 1] === dir && p.time[i + 1] - p.time[i] <= prompt && state[i] !== IDLE) state[i] = state[i + 1];
+  }
+
+  const built = new IntervalBuilder();
+  let at = p.time[0];
+  for (let i = 0; i < n; i++) {
+    const next = i + 1 < n ? Math.max(at, p.time[i + 1]) : at;
+    built.push(STATE_NAMES[state[i]], at, next);
+    at = next;
+  }
+  const own = inputs.stalls.filter((e) => e.receiver === receiver);
+  const timeline = paint(built.list, own, 'receiverWindow');
+  const seconds = secondsByState(timeline);
+  const owedSeconds = own.reduce((sum, e) => sum + Math.min(e.owed?.seconds ?? 0, e.duration), 0);
+  return {
+    dir,
+    seconds,
+    busy: seconds.receiverWindow + seconds.network + seconds.sendBuffer,
+    owedSeconds,
+    timeline,
+    vantage,
+    sendBuffer,
+  };
+}
+
+/**
+ * The per-packet rule: the state from packet `i` until the next packet. Receiver window when the next
+ * full segment would pass the right edge (ack + window); network when data is outstanding below it;
+ * application when nothing is outstanding; idle before the first data and after the last byte's ACK.
+ * `inFlight[i]` is what was outstanding (snd.nxt − snd.una) after packet `i`.
+ */
+function classify(flow: Flow, dir: 0 | 1, winOf: (i: number) => number, segment: number, state: Uint8Array, inFlight: Float64Array): void {
+  const p = flow.packets;
+  const n = p.length;
+  let first = -1;
+  let last = -1;
+  let lastEnd = 0;
+  for (let i = 0; i < n; i++) {
+    if (p.dir[i] !== dir || p.len[i] === 0 || p.tcpFlags[i] & TcpFlag.SYN) continue;
+    const end = (p.seq[i] + p.len[i]) >>> 0;
+    if (first < 0) {
+      first = i;
+      lastEnd = end;
+    }
+    if (((end - lastEnd) | 0) >= 0) {
+      lastEnd = end;
+      last = i;
+    }
+  }
+  let nxt = p.seq[first];
+  let una = nxt;
+  let edge = 0;
+  let windowKnown = false;
+  let done = false;
+  for (let i = 0; i < n; i++) {
+    if (i < first || done) {
+      state[i] = IDLE;
+      continue;
+    }
+    if (p.dir[i] === dir) {
+      const end = (p.seq[i] + p.len[i]) >>> 0;
+      if (p.len[i] > 0 && ((end - nxt) | 0) > 0) nxt = end;
+    } else if (p.tcpFlags[i] & TcpFlag.ACK && !(p.tcpFlags[i] & TcpFlag.SYN)) {
+      if (((p.ack[i] - una) | 0) > 0) una = p.ack[i];
+      edge = (p.ack[i] + winOf(i)) >>> 0;
+      windowKnown = true;
+      // Everything sent is acknowledged and no more data follows: the sender is done.
+      if (i > last && ((una - lastEnd) | 0) >= 0) {
+        done = true;
+        state[i] = IDLE;
+        continue;
+      }
+    }
+    const outstanding = Math.max(0, (nxt - una) | 0);
+    inFlight[i] = outstanding;
+    if (windowKnown && ((edge - nxt) | 0) < segment) state[i] = RWND;
+    else state[i] = outstanding > 0 ? NETWORK : APPLICATION;
+  }
+}
+
+/**
+ * Network time that was the sender's own buffer: between two sends of new data the sender had data
+ * outstanding below the window the whole time, let at least one ACK that freed room go unanswered
+ * (it had nothing left to send: the application was waiting for buffer space), resumed right after an
+ * ACK (the one that woke the application) and retransmitted nothing. An application that writes at
+ * its own pace resumes on its clock, not on an ACK; a congestion window answers every ACK at once.
+ */
+function markSendBuffer(flow: Flow, dir: 0 | 1, out: AnalysisColumns, prompt: number, state: Uint8Array, inFlight: Float64Array): SendBufferEvidence | null {
+  const p = flow.packets;
+  let prev = -1;
+  let nxt = 0;
+  let pauses = 0;
+  let inFlightMin = Infinity;
+  let inFlightMax = 0;
+  for (let i = 0; i < p.length; i++) {
+    if (p.dir[i] !== dir || p.len[i] === 0) continue;
+    const end = (p.seq[i] + p.len[i]) >>> 0;
+    if (prev >= 0 && ((end - nxt) | 0) <= 0) continue; // not new data
+    if (prev >= 0 && pausedOnBuffer(prev, i)) {
+      for (let k = prev; k < i; k++) state[k] = SNDBUF;
+      pauses++;
+      inFlightMin = Math.min(inFlightMin, inFlight[prev]);
+      inFlightMax = Math.max(inFlightMax, inFlight[prev]);
+    }
+    nxt = end;
+    prev = i;
+  }
+  return pauses > 0 ? { pauses, inFlightMin, inFlightMax } : null;
+
+  function pausedOnBuffer(from: number, to: number): boolean {
+    let unanswered = false;
+    let lastAck = -1;
+    for (let k = from; k < to; k++) {
+      if (state[k] !== NETWORK) return false;
+      if (p.dir[k] === dir) {
+        if (out.flags[k] & RETRANSMITTED) return false;
+        continue;
+      }
+      // An ACK that moved snd.una freed buffer space (and congestion window) without new data following.
+      if (inFlight[k] < inFlight[k - 1] && p.time[to] - p.time[k] > prompt) unanswered = true;
+      lastAck = k;
+    }
+    return unanswered && lastAck >= 0 && p.time[to] - p.time[lastAck] <= prompt;
+  }
+}
