@@ -135,7 +135,8 @@ describe('CaptureModel ids and events', () => {
       const took = performance.now() - t0;
       assert.deepEqual(again, { revision, changedFlows: [], events: [] });
       assert.equal(model.analysisRuns - runs, grown.length);
-      assert.ok(took < 5, `an empty refresh took ${took.toFixed(2)} ms`);
+      // Microseconds really; the bound only catches a refresh that re-analyses (the suite must hold on a loaded machine).
+      assert.ok(took < 50, `an empty refresh took ${took.toFixed(2)} ms`);
     }
     assert.ok(model.analysisRuns < 4 * Math.ceil(bytes.length / 50_000), 'not every flow every time');
   });
