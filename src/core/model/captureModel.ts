@@ -246,7 +246,7 @@ export class CaptureModel {
   analysis(id: number): FlowAnalysis | undefined {
     const flow = this.flows[id];
     if (!flow) return undefined;
-    if (this.trimmedSinceAnalysis.has(id)) this.forgetAnalysis(id);
+    if (this.trimmedSinceAnalysis.has(id) || !this.analyses[id]) this.forgetAnalysis(id);
     if (this.grew(flow)) this.update();
     return this.analyses[id];
   }
@@ -314,6 +314,8 @@ export class CaptureModel {
    */
   markTrimmed(id: number): void {
     this.trimmedSinceAnalysis.add(id);
+    // A flow all of whose packets left keeps its summary; its analysis (timelines as long as the flow was) goes.
+    if (this.flows[id].packets.length === 0) this.analyses[id] = undefined;
   }
 
   /** Analyse the flows that grew, give ids, queue events (refresh() hands them out). */
