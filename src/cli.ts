@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-/** `tcp-flow-lens analyze | note | notes | report | compare`: the core without VS Code. */
+/** `tcp-flow-lens analyze | watch | note | notes | report | compare`: the core without VS Code. */
 import { analyzeCommand } from './cli/analyze';
 import { InputError, UsageError } from './cli/common';
 import { compareCommand } from './cli/compare';
 import { noteCommand, notesCommand } from './cli/notes';
 import { reportCommand } from './cli/report';
+import { watchCommand } from './cli/watch';
 
 const USAGE = `usage: tcp-flow-lens COMMAND ...
 
@@ -21,6 +22,20 @@ const USAGE = `usage: tcp-flow-lens COMMAND ...
     --json            print one JSON document instead of the human summary
     --packets         print one JSON object per TCP packet (JSON Lines), in file order (for a trace,
                       "frame" is the line number)
+
+  watch SOURCE [--json] [--idle SECONDS] [--ss | --ss-prefix "CMD ARGS"] [--save FILE]
+                      attach to a live source and print each stall, owed window update and finding as it
+                      is detected, then the summary analyze prints (docs/live.md); SOURCE is a file to
+                      follow like tail -F (format told by its content), - for stdin, tcp:HOST:PORT or
+                      unix:PATH (reconnects with backoff; a disconnect is a gap). Stops at the end of the
+                      stream, on Ctrl-C, or after --idle seconds without new data
+    --json            one JSON object per line, flushed at once: the flow's endpoints, times in epoch
+                      seconds; the last line is {"event":"end", "summary": the analyze --json document}
+    --ss              sample ss -n -tinm every --ss-interval ms (default 500) for measured Recv-Q
+    --ss-prefix CMD   ... run through CMD, e.g. "ip netns exec ns1" or "ssh host"
+    --save FILE       write what was received to FILE at the end (as received; several capture streams
+                      become one pcapng)
+    --window-scale N, --uptime-epoch S   as for analyze, for a consomme log
 
   note FILE --frame N "TEXT"                   add a note to a packet
   note FILE --flow ID --at T "TEXT"            ... to an instant of a flow (T: seconds since the first packet)
@@ -41,6 +56,7 @@ exit status: 0 on success (warnings included), 2 when an input cannot be read, 1
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   analyze: analyzeCommand,
+  watch: watchCommand,
   note: noteCommand,
   notes: notesCommand,
   report: reportCommand,

@@ -1,4 +1,5 @@
 import type { CaptureSummary } from '../core/summary';
+import { limitLines } from './limitsText';
 
 /** The human summary `analyze` prints by default. */
 export function formatSummaryText(s: CaptureSummary): string {
@@ -22,6 +23,8 @@ export function formatSummaryText(s: CaptureSummary): string {
       lines.push(`${String(f.id).padStart(4)}  ${ends} ${pkts} ${bytes} ${ws} ${mss}`);
     }
   }
+  const limits = s.flows.flatMap(limitLines);
+  if (limits.length > 0) lines.push('', ...limits);
   const withFindings = s.flows.filter((f) => f.stalls.length > 0 || f.findings.length > 0);
   for (const f of withFindings) lines.push('', ...flowFindings(f));
   return `${lines.join('\n')}\n`;

@@ -9,6 +9,7 @@ import { encapsulationName } from './decode/tunnels';
 import type { Flow } from './flows/flow';
 import type { CaptureIngest, LinkTypeStats, SkipCounts } from './ingest';
 import type { EngineSourceSummary } from './trace/sourceSummary';
+import { summarizeLimits, type LimitSummary } from './limitSummary';
 
 /** One flow in the `analyze --json` document. */
 export interface FlowSummary {
@@ -56,6 +57,8 @@ export interface FlowSummary {
   recvQSource: { a: string; b: string };
   stalls: StallSummary[];
   findings: FindingSummary[];
+  /** Why the data sender was slow (limitedBy.ts): null when the flow carries no data. */
+  limitedBy: LimitSummary | null;
 }
 
 /** A stall episode in the `analyze --json` document (times in seconds since the capture's first packet). */
@@ -132,7 +135,8 @@ export function flowBasics(flow: Flow) {
   };
 }
 
-export function summarizeFlow(flow: Flow, analysis: FlowAnalysis): FlowSummary {
+/** `captureEpoch`: epoch seconds of the capture's first packet, for the limited-by timeline's times. */
+export function summarizeFlow(flow: Flow, analysis: FlowAnalysis, captureEpoch = 0): FlowSummary {
   const basics = flowBasics(flow);
   return {
     ...basics,
@@ -168,6 +172,7 @@ export function summarizeFlow(flow: Flow, analysis: FlowAnalysis): FlowSummary {
       ...(analysis.endReasons ? { endReason: analysis.endReasons[k] } : {}),
     })),
     findings: analysis.findings.map(({ flow: _flow, ...rest }) => rest),
+    limitedBy: summarizeLimits(flow, analysis, captureEpoch),
   };
 }
 
@@ -222,6 +227,6 @@ export function summarizeCapture(
     linkTypes: ingest.linkTypeStats,
     skipped: { ...ingest.skipped },
     warnings: [...(reader?.warnings ?? []), ...extraWarnings, ...skipWarnings(ingest), ...analysisWarnings(analyses)],
-    flows: ingest.flows.flows.map((flow) => summarizeFlow(flow, analyses[flow.id])),
+    flows: ingest.flows.flows.map((flow) => summarizeFlow(flow, analyses[flow.id], origin.sec + origin.nsec / 1e9)),
   };
 }

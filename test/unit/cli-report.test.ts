@@ -117,9 +117,12 @@ describe('report', () => {
 
   it('has a section per stall with its frames, explanation and owed time, and every finding of the analysis', () => {
     const f = summary.flows[0];
+    // The flow's limited_by finding sits at its first data segment, before the stalls: section 1.
+    const before = f.findings.filter((x) => x.kind === 'limited_by').length;
+    assert.equal(before, 1);
     for (const [k, e] of f.stalls.entries()) {
       const frames = [...new Set([e.startFrame, ...e.probeFrames, e.endFrame])].join(', ');
-      assert.ok(md.includes(`### ${k + 1}. stall, window update owed at ${e.start.toFixed(6)} s (frames ${frames})`), `stall ${k + 1}`);
+      assert.ok(md.includes(`### ${k + 1 + before}. stall, window update owed at ${e.start.toFixed(6)} s (frames ${frames})`), `stall ${k + 1}`);
       assert.ok(md.includes(`ended by probe reply; owed: **${e.owed!.seconds.toFixed(3)} s** (high confidence).`), `stall ${k + 1} owed`);
     }
     for (const x of f.findings) assert.ok(md.includes(`- ${x.severity}: ${x.message}`), x.message);

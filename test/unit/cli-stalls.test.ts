@@ -81,12 +81,13 @@ if (!corpusAvailable()) {
       );
     });
 
-    it('lists findings as {kind, time, frames, severity, message}: one stall warning per episode', () => {
+    it("lists findings as {kind, time, frames, severity, message}: the flow's limited-by line, one stall warning per episode", () => {
       const { findings } = json(CAPTURE, '--ss', SAMPLES).flows[0];
       for (const f of findings) assert.deepEqual(Object.keys(f).sort(), ['frames', 'kind', 'message', 'severity', 'time']);
       assert.deepEqual(
         findings.map((f) => [f.kind, f.frames, f.severity]),
         [
+          ['limited_by', [11], 'info'],
           ['stall', [16, 18, 21, 22, 24], 'warning'],
           ['stall', [32, 33, 35, 36, 40], 'warning'],
           ['stall', [48, 49, 51, 52], 'warning'],

@@ -9,7 +9,8 @@ import { describe, it } from 'node:test';
 import type { Finding, FindingKind } from '../../src/core/analysis/findings';
 import { analyze, conversation, type Conversation } from '../support/tcp-script';
 
-const findingsOf = (c: Conversation) => analyze(c).analysis.findings;
+/** The rules under test here; the per-flow `limited_by` summary has its own tests (limits-finding.test.ts). */
+const findingsOf = (c: Conversation) => analyze(c).analysis.findings.filter((f) => f.kind !== 'limited_by');
 
 /** kind, frames and severity of each finding, in order. */
 const brief = (findings: readonly Finding[]) => findings.map((f) => ({ kind: f.kind, frames: f.frames, severity: f.severity }));

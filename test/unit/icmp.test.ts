@@ -112,7 +112,8 @@ function blackHole(times: number[], resentLen = 1460): Frame[] {
 }
 
 describe('ICMP and path-MTU findings', () => {
-  const findings = (sink: CaptureIngest, flow = 0) => analyzeFlow(sink.flows.flows[flow]).findings;
+  // The per-flow limited_by summary has its own tests (limits.test.ts).
+  const findings = (sink: CaptureIngest, flow = 0) => analyzeFlow(sink.flows.flows[flow]).findings.filter((f) => f.kind !== 'limited_by');
   const kinds = (fs: Finding[]) => fs.map((f) => [f.kind, f.frames]);
 
   it("reports 'fragmentation needed' with the MTU, the quoted segment and what fits", () => {

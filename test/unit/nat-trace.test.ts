@@ -87,7 +87,7 @@ describe('nat-flow-trace/1 reader', () => {
     assert.ok(Math.abs(stall.owed.seconds - 0.15004) < 1e-9, `owed ${stall.owed.seconds}: from reopen_possible to the reply`);
     assert.deepEqual(a.endReasons, ['reply_unacceptable']);
     assert.equal(a.recvQSource[1], 'nat-trace');
-    assert.deepEqual(a.findings.map((f) => f.kind).sort(), ['segment_dropped', 'stall', 'window_update_owed']);
+    assert.deepEqual(a.findings.map((f) => f.kind).sort(), ['limited_by', 'segment_dropped', 'stall', 'window_update_owed']);
   });
 
   it('without win and drop events the owed update is still exact: from the host write, buffer and scale', () => {

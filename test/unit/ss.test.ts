@@ -72,6 +72,38 @@ describe('parseSsSamples', () => {
   });
 });
 
+describe("parseSsSamples: the kernel's sender-limit counters (busy, rwnd_limited, sndbuf_limited)", () => {
+  const line = (info: string) => tsv('1796458216.29', 'A', 'ESTAB', '0', '5792', '10.91.0.1:40000', '10.91.0.2:5019', info);
+  const parse = (info: string) => {
+    const { samples, warnings } = parseSsSamples(line(info));
+    assert.deepEqual(warnings, []);
+    const { busyMs, rwndLimitedMs, sndbufLimitedMs } = samples[0];
+    return { busyMs, rwndLimitedMs, sndbufLimitedMs };
+  };
+
+  it('reads all three as ss prints them (Linux 6.18, iproute2 6.1)', () => {
+    assert.deepEqual(parse('cubic wscale:7,7 rto:204 busy:3696ms rwnd_limited:756ms(20.5%) sndbuf_limited:508ms(13.7%) unacked:4'), {
+      busyMs: 3696,
+      rwndLimitedMs: 756,
+      sndbufLimitedMs: 508,
+    });
+  });
+
+  it('takes a missing rwnd_limited or sndbuf_limited beside busy as 0 (ss prints them only when not zero)', () => {
+    assert.deepEqual(parse('cubic busy:3052ms unacked:4'), { busyMs: 3052, rwndLimitedMs: 0, sndbufLimitedMs: 0 });
+    assert.deepEqual(parse('cubic busy:3008ms sndbuf_limited:1288ms(42.8%)'), { busyMs: 3008, rwndLimitedMs: 0, sndbufLimitedMs: 1288 });
+  });
+
+  it('leaves all three absent without busy (an older kernel, a socket never busy)', () => {
+    assert.deepEqual(parse('cubic wscale:7,7 rto:204 rwnd_limited:5ms(1%)'), { busyMs: undefined, rwndLimitedMs: undefined, sndbufLimitedMs: undefined });
+    assert.deepEqual(parse(''), { busyMs: undefined, rwndLimitedMs: undefined, sndbufLimitedMs: undefined });
+  });
+
+  it('does not read busy out of another word (lastbusy:, app_busy:)', () => {
+    assert.equal(parse('lastbusy:12ms x_busy:3ms').busyMs, undefined);
+  });
+});
+
 describe('sameEndpoint (ours: addr:port, IPv6 as [addr]:port)', () => {
   const cases: [string, string, boolean][] = [
     ['10.77.0.2:5001', '10.77.0.2:5001', true],

@@ -11,6 +11,7 @@ import { chargeQueueLag, queueEvidence, windowOnOffer, type QueueEvidence } from
 import { inferRecvQ, measuredRecvQ, type RecvQSeries } from './recvq';
 import { findStalls, flowRtt, type StallEpisode } from './stalls';
 import { limitedBy, type FlowLimits } from './limitedBy';
+import { kernelCounters, type KernelCounters } from './kernelLimits';
 
 /** What else is known about the capture: socket samples taken beside it. */
 export interface AnalysisContext {
@@ -66,6 +67,8 @@ export interface FlowAnalysis {
   endReasons?: (string | null)[];
   /** Why the data sender was slow: its time split the way the kernel counts it (limitedBy.ts); null when the flow carries no data. */
   limitedBy: FlowLimits | null;
+  /** The data sender's own tcp_info counters over time, when `ss` samples of its socket carry them. */
+  kernelLimits?: KernelCounters;
 }
 
 /** Run (or continue) the sequence analysis of a flow and summarise it. */
@@ -109,12 +112,14 @@ export function analyzeFlow(flow: Flow, context: AnalysisContext = {}, analyzer 
   let recvQ: [RecvQSeries, RecvQSeries] | undefined;
   const recvQSeries = () => (recvQ ??= [measured[0] ?? inferRecvQ(flow, 0, bytes[0]), measured[1] ?? inferRecvQ(flow, 1, bytes[1])]);
   const known: [boolean, boolean] = [scales[0].source !== 'unknown', scales[1].source !== 'unknown'];
-  const findings = flowFindings({ flow, out, stalls, measured, windowBytes: bytes, scaleKnown: known });
+  const limits = limitedBy(flow, { out, windowBytes: bytes, stalls, rtt });
+  const findings = flowFindings({ flow, out, stalls, measured, windowBytes: bytes, scaleKnown: known, limits });
   if (engine) findings.push(...dropFindings(flow, engine));
   sortFindings(findings);
-  const limits = limitedBy(flow, { out, windowBytes: bytes, stalls, rtt });
+  const kernel = limits && context.samples && context.captureEpoch !== undefined ? kernelCounters(flow, limits.dir, context.samples, context.captureEpoch) : null;
   return {
     limitedBy: limits,
+    ...(kernel ? { kernelLimits: kernel } : {}),
     analyzer,
     flagCounts,
     initialRtt,

@@ -12,13 +12,13 @@
  * - application (not busy): nothing outstanding and the window open;
  * - idle: before the first data and after the ACK of the last byte.
  */
-import type { LimitState } from '../../protocol';
+import { LIMIT_STATES, type LimitState } from '../../protocol';
 import type { Flow } from '../flows/flow';
 import { TcpFlag } from '../decode/segment';
 import type { AnalysisColumns } from './columns';
 import { Flag } from './flags';
 import { IntervalBuilder, paint, secondsByState, type LimitInterval } from './limitIntervals';
-import { effectiveSegmentSize } from './segmentSize';
+import { effectiveSegmentSize, reopenThreshold } from './segmentSize';
 import type { StallEpisode } from './stalls';
 import { captureVantage, type Vantage } from './vantage';
 
@@ -26,9 +26,9 @@ export type { LimitInterval } from './limitIntervals';
 
 /** The evidence behind send-buffer time: the sender paused with this much outstanding, below the window, without loss. */
 export interface SendBufferEvidence {
-  /** Pauses of the sender counted as send-buffer limited. */
+  /** Writes of the application, woken by an ACK, after which the sender had nothing left to send. */
   pauses: number;
-  /** Bytes outstanding when those pauses began: the smallest and largest (a flat level is the buffer's size). */
+  /** Bytes outstanding after those writes: the smallest and largest (a flat level is the buffer's size). */
   inFlightMin: number;
   inFlightMax: number;
 }
@@ -59,15 +59,19 @@ export interface LimitInputs {
   rtt: number;
 }
 
-const RWND = 0;
-const NETWORK = 1;
-const SNDBUF = 2;
-const APPLICATION = 3;
-const IDLE = 4;
-const STATE_NAMES: readonly LimitState[] = ['receiverWindow', 'network', 'sendBuffer', 'application', 'idle'];
+/** State codes: indices into LIMIT_STATES (the strip's codes too). */
+const RWND = LIMIT_STATES.indexOf('receiverWindow');
+const NETWORK = LIMIT_STATES.indexOf('network');
+const SNDBUF = LIMIT_STATES.indexOf('sendBuffer');
+const APPLICATION = LIMIT_STATES.indexOf('application');
+const IDLE = LIMIT_STATES.indexOf('idle');
 const RETRANSMITTED = Flag.RETRANSMISSION | Flag.FAST_RETRANSMISSION | Flag.SPURIOUS_RETRANSMISSION;
-/** A sender answers an ACK that lets it send within this long when the capture sits next to it (softirq, not a timer). */
+/** A sender answers an ACK that lets it send within this long when the capture sits next to it (softirq, not a thread: tens of µs, an application wakes in ~1 ms). */
 const PROMPT_REPLY = 0.001;
+/** An application blocked on buffer space writes this soon after the ACK that freed it wakes it (a thread's wake-up on a loaded host). */
+const APP_WAKE = 0.005;
+/** A sender that paced its segments (two sends on its own clock between ACKs) this recently is not waiting for its buffer. */
+const PACING_MEMORY = 0.05;
 
 /** The limited-by split of a flow, or null when neither direction carries data. */
 export function limitedBy(flow: Flow, inputs: LimitInputs): FlowLimits | null {
@@ -79,14 +83,18 @@ export function limitedBy(flow: Flow, inputs: LimitInputs): FlowLimits | null {
   const dir: 0 | 1 = payload[1] > payload[0] ? 1 : 0;
   const receiver: 0 | 1 = dir === 0 ? 1 : 0;
   const winOf = inputs.windowBytes[receiver];
-  const segment = effectiveSegmentSize(flow, receiver, winOf).bytes;
+  // The next segment is at most one effective segment, and what counts as a closed window is what
+  // counts for stalls: min(segment, half the largest window) — a loopback MSS of 65483 against a
+  // 64 KiB window is not a receiver that never lets a segment through.
+  const segment = reopenThreshold(flow, receiver, effectiveSegmentSize(flow, receiver, winOf).bytes, winOf);
   const vantage = captureVantage(flow, dir, inputs.rtt);
-  const prompt = vantage.near === 'sender' ? PROMPT_REPLY : Math.max(PROMPT_REPLY, 2 * vantage.errorBound);
+  // Near the receiver the sender's answer to an ACK shows up a round trip after the ACK does.
+  const prompt = vantage.near === 'receiver' ? PROMPT_REPLY + vantage.errorBound : PROMPT_REPLY;
 
   const state = new Uint8Array(n);
   const inFlight = new Float64Array(n);
   classify(flow, dir, winOf, segment, state, inFlight);
-  const sendBuffer = markSendBuffer(flow, dir, inputs.out, prompt, state, inFlight);
+  const sendBuffer = markSendBuffer(flow, dir, inputs.out, prompt, prompt + APP_WAKE, state, inFlight);
   // The kernel decides the state after answering an ACK: the short gap before the reply takes the reply's state.
   for (let i = n - 2; i >= 0; i--) {
     if (p.dir[i] === receiver && p.dir[i + 1] === dir && p.time[i + 1] - p.time[i] <= prompt && state[i] !== IDLE) state[i] = state[i + 1];
@@ -96,7 +104,7 @@ export function limitedBy(flow: Flow, inputs: LimitInputs): FlowLimits | null {
   let at = p.time[0];
   for (let i = 0; i < n; i++) {
     const next = i + 1 < n ? Math.max(at, p.time[i + 1]) : at;
-    built.push(STATE_NAMES[state[i]], at, next);
+    built.push(LIMIT_STATES[state[i]], at, next);
     at = next;
   }
   const own = inputs.stalls.filter((e) => e.receiver === receiver);
@@ -116,7 +124,7 @@ export function limitedBy(flow: Flow, inputs: LimitInputs): FlowLimits | null {
 
 /**
  * The per-packet rule: the state from packet `i` until the next packet. Receiver window when the next
- * full segment would pass the right edge (ack + window); network when data is outstanding below it;
+ * segment (`segment`: the stall threshold) would pass the right edge (ack + window); network when data is outstanding below it;
  * application when nothing is outstanding; idle before the first data and after the last byte's ACK.
  * `inFlight[i]` is what was outstanding (snd.nxt − snd.una) after packet `i`.
  */
@@ -144,23 +152,31 @@ function classify(flow: Flow, dir: 0 | 1, winOf: (i: number) => number, segment:
   let windowKnown = false;
   let done = false;
   for (let i = 0; i < n; i++) {
-    if (i < first || done) {
+    if (done) {
       state[i] = IDLE;
       continue;
     }
     if (p.dir[i] === dir) {
+      if (i < first) {
+        state[i] = IDLE;
+        continue;
+      }
       const end = (p.seq[i] + p.len[i]) >>> 0;
       if (p.len[i] > 0 && ((end - nxt) | 0) > 0) nxt = end;
-    } else if (p.tcpFlags[i] & TcpFlag.ACK && !(p.tcpFlags[i] & TcpFlag.SYN)) {
+    } else if (p.tcpFlags[i] & TcpFlag.ACK) {
+      // A SYN-ACK's window (never scaled, RFC 7323 §2.2) is the sender's first right edge, as for the kernel's snd_wnd.
       if (((p.ack[i] - una) | 0) > 0) una = p.ack[i];
       edge = (p.ack[i] + winOf(i)) >>> 0;
       windowKnown = true;
       // Everything sent is acknowledged and no more data follows: the sender is done.
-      if (i > last && ((una - lastEnd) | 0) >= 0) {
-        done = true;
+      if (i > last && ((una - lastEnd) | 0) >= 0) done = true;
+      if (done || i < first) {
         state[i] = IDLE;
         continue;
       }
+    } else if (i < first) {
+      state[i] = IDLE;
+      continue;
     }
     const outstanding = Math.max(0, (nxt - una) | 0);
     inFlight[i] = outstanding;
@@ -170,47 +186,62 @@ function classify(flow: Flow, dir: 0 | 1, winOf: (i: number) => number, segment:
 }
 
 /**
- * Network time that was the sender's own buffer: between two sends of new data the sender had data
- * outstanding below the window the whole time, let at least one ACK that freed room go unanswered
- * (it had nothing left to send: the application was waiting for buffer space), resumed right after an
- * ACK (the one that woke the application) and retransmitted nothing. An application that writes at
- * its own pace resumes on its clock, not on an ACK; a congestion window answers every ACK at once.
+ * Network time that was the sender's own buffer. The kernel starts sndbuf_limited when, after sending,
+ * nothing is left unsent and the application waits for buffer space (tcp_cwnd_validate), and stops it
+ * when an ACK frees space (tcp_check_space). In a capture: new data that neither the ACK clock sent
+ * (it leaves more than `prompt` after the packet before it) nor a pacing timer (the sender sends on its
+ * own clock only once between ACKs, and has not paced lately), but the application wrote once an ACK
+ * woke it (within `wake` of that ACK), with data still outstanding below the window and no
+ * retransmission; from that write to the next ACK that moves snd.una, with nothing more sent in between.
+ * An application writing at its own pace writes after everything was acknowledged, or long after the
+ * last ACK; a congestion window sends at once.
  */
-function markSendBuffer(flow: Flow, dir: 0 | 1, out: AnalysisColumns, prompt: number, state: Uint8Array, inFlight: Float64Array): SendBufferEvidence | null {
+function markSendBuffer(flow: Flow, dir: 0 | 1, out: AnalysisColumns, prompt: number, wake: number, state: Uint8Array, inFlight: Float64Array): SendBufferEvidence | null {
   const p = flow.packets;
-  let prev = -1;
   let nxt = 0;
+  let started = false;
+  let lastAck = -1;
+  let loss = false;
+  let ownClock = 0; // sends on the sender's own clock since the last ACK
+  let lastPaced = -Infinity;
+  let pending = -1;
   let pauses = 0;
   let inFlightMin = Infinity;
   let inFlightMax = 0;
-  for (let i = 0; i < p.length; i++) {
-    if (p.dir[i] !== dir || p.len[i] === 0) continue;
-    const end = (p.seq[i] + p.len[i]) >>> 0;
-    if (prev >= 0 && ((end - nxt) | 0) <= 0) continue; // not new data
-    if (prev >= 0 && pausedOnBuffer(prev, i)) {
-      for (let k = prev; k < i; k++) state[k] = SNDBUF;
-      pauses++;
-      inFlightMin = Math.min(inFlightMin, inFlight[prev]);
-      inFlightMax = Math.max(inFlightMax, inFlight[prev]);
+  for (let i = 1; i < p.length; i++) {
+    if (p.dir[i] !== dir) {
+      if (!(inFlight[i] < inFlight[i - 1])) continue;
+      if (pending >= 0) commit(pending, i);
+      pending = -1;
+      lastAck = i;
+      loss = false;
+      ownClock = 0;
+      continue;
     }
+    if (out.flags[i] & RETRANSMITTED) {
+      loss = true;
+      pending = -1;
+    }
+    if (p.len[i] === 0) continue;
+    const end = (p.seq[i] + p.len[i]) >>> 0;
+    if (started && ((end - nxt) | 0) <= 0) continue; // not new data
+    started = true;
     nxt = end;
-    prev = i;
+    if (p.time[i] - p.time[i - 1] <= prompt) continue; // sent by the ACK clock, or part of the same write
+    if (++ownClock > 1) {
+      lastPaced = p.time[i];
+      pending = -1;
+      continue;
+    }
+    const since = lastAck >= 0 ? p.time[i] - p.time[lastAck] : Infinity;
+    if (!loss && since <= wake && state[i] === NETWORK && inFlight[i - 1] > 0 && p.time[i] - lastPaced > PACING_MEMORY) pending = i;
   }
   return pauses > 0 ? { pauses, inFlightMin, inFlightMax } : null;
 
-  function pausedOnBuffer(from: number, to: number): boolean {
-    let unanswered = false;
-    let lastAck = -1;
-    for (let k = from; k < to; k++) {
-      if (state[k] !== NETWORK) return false;
-      if (p.dir[k] === dir) {
-        if (out.flags[k] & RETRANSMITTED) return false;
-        continue;
-      }
-      // An ACK that moved snd.una freed buffer space (and congestion window) without new data following.
-      if (inFlight[k] < inFlight[k - 1] && p.time[to] - p.time[k] > prompt) unanswered = true;
-      lastAck = k;
-    }
-    return unanswered && lastAck >= 0 && p.time[to] - p.time[lastAck] <= prompt;
+  function commit(from: number, to: number): void {
+    for (let k = from; k < to; k++) if (state[k] === NETWORK) state[k] = SNDBUF;
+    pauses++;
+    inFlightMin = Math.min(inFlightMin, inFlight[to - 1]);
+    inFlightMax = Math.max(inFlightMax, inFlight[to - 1]);
   }
 }

@@ -18,13 +18,15 @@ export class CaptureReader {
   private consumed = 0;
   private stopped = false;
   private ended = false;
+  /** The format of the stream before a gap (newStream), while the next one has not shown its header. */
+  private formatBeforeGap: CaptureFormat | undefined;
 
   constructor(sink: CaptureSink) {
     this.ctx = new ReaderContext(sink);
   }
 
   get format(): CaptureFormat | undefined {
-    return this.parser?.format;
+    return this.parser?.format ?? this.formatBeforeGap;
   }
   get packets(): number {
     return this.ctx.packets;
@@ -80,6 +82,11 @@ export class CaptureReader {
     if (this.ended) return;
     this.ended = true;
     if (this.stopped) return;
+    if (!this.parser && this.formatBeforeGap) {
+      // Nothing (or too little to tell) came after the last gap: the streams before it stand.
+      if (this.pendingLen > 0) this.ctx.warn(this.consumed, `the stream after the last gap ended after ${this.pendingLen} bytes, too short to read`);
+      return;
+    }
     if (!this.parser) {
       if (this.pendingLen === 0) throw new CaptureError(0, 'the file is empty');
       throw new CaptureError(0, `only ${this.pendingLen} bytes: too short to be a pcap or pcapng file`);
@@ -94,6 +101,23 @@ export class CaptureReader {
         `the last record is cut short: ${this.pendingLen} of ${needed > this.pendingLen ? needed : 'more'} bytes present (capture still being written, or truncated)`,
       );
     }
+  }
+
+  /**
+   * The stream was cut (a live source reconnected, a followed file was replaced or truncated) and the
+   * next bytes begin a new one with its own header. A record cut off by the gap is a warning; frame
+   * numbers, offsets and warnings go on from where they were, so the flows keep growing as one.
+   */
+  newStream(): void {
+    if (this.ended) throw new Error('CaptureReader.newStream after end()');
+    if (this.pendingLen > 0 && this.parser) {
+      this.ctx.warn(this.consumed, `the stream was cut ${this.pendingLen} bytes into a record; that record is lost`);
+    }
+    this.consumed += this.pendingLen;
+    this.pendingLen = 0;
+    this.formatBeforeGap = this.parser?.format ?? this.formatBeforeGap;
+    this.parser = undefined;
+    this.stopped = false;
   }
 
   private parsePending(): void {

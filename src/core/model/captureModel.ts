@@ -164,6 +164,7 @@ export class CaptureModel {
   /** The source was cut off at `epoch` (seconds) for `reason`: shown as a gap in view().live until data comes again. */
   markGap(reason: string, epoch: number): void {
     this.live.gap(reason, epoch);
+    this.input.newStream();
   }
 
   /** What the live source says of itself (LiveSink.status): fills view().live. */
@@ -330,7 +331,7 @@ export class CaptureModel {
       if (this.ended) analyzer.out.compact();
       this.analysisRuns++;
       this.analyses[flow.id] = analysis;
-      this.summaries[flow.id] = this.history ? this.history.summarize(flow, analysis) : summarizeFlow(flow, analysis);
+      this.summaries[flow.id] = this.history ? this.history.summarize(flow, analysis, context.captureEpoch) : summarizeFlow(flow, analysis, context.captureEpoch);
       this.analysedAt[flow.id] = this.signature(flow);
       this.trimmedSinceAnalysis.delete(flow.id);
       this.pendingChanged.add(flow.id);

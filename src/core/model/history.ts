@@ -5,7 +5,8 @@
  * (the tenth of headroom means a trim copies the columns once per tenth of the limit, not per push).
  * A stall still open holds the time cut back to its start, so it is archived whole once it ended; only
  * the packet limit cuts through an open stall (it is then kept as it was at the cut: its end and owed
- * update as seen then).
+ * update as seen then). What sums up the whole flow (flag counts and extremes, kept as the analyzer
+ * goes) covers every packet; the limited-by split and its finding cover the packets held.
  * Before they go, everything they showed is analysed and reported; their flows, stalls and findings
  * stay in the summary (archived here; flag counts and extremes are the analyzer's running totals), and `dropped()` says how many left and before when.
  */
@@ -25,6 +26,9 @@ export interface HistoryLimit {
 
 /** The default for live sources (host and CLI): 10 minutes or 2,000,000 packets, whichever comes first. */
 export const DEFAULT_LIVE_HISTORY: HistoryLimit = { seconds: 600, packets: 2_000_000 };
+
+/** Findings about the whole flow (its limited-by split): always the analysis of what it holds now, never archived. */
+const WHOLE_FLOW = new Set<string>(['limited_by']);
 
 /** A trim keeps this share of the limit, so the next one is a tenth of the limit away. */
 const KEEP = 0.9;
@@ -83,12 +87,12 @@ export class HistoryTrimmer {
     const archived = new Set(a.stalls);
     for (const s of summary.stalls) if (s.start < cut && !archived.has(s)) a.stalls.push(s);
     const known = new Set(a.findings);
-    for (const f of summary.findings) if (f.time < cut && !known.has(f)) a.findings.push(f);
+    for (const f of summary.findings) if (f.time < cut && !known.has(f) && !WHOLE_FLOW.has(f.kind)) a.findings.push(f);
   }
 
   /** A flow's summary: what its columns hold now, after what left them. */
-  summarize(flow: Flow, analysis: FlowAnalysis): FlowSummary {
-    const now = summarizeFlow(flow, analysis);
+  summarize(flow: Flow, analysis: FlowAnalysis, captureEpoch = 0): FlowSummary {
+    const now = summarizeFlow(flow, analysis, captureEpoch);
     const a = this.archives.get(flow.id);
     if (!a) return now;
     // A stall open at the cut is archived as it was; the analysis of what remains would start it again at the cut.

@@ -89,6 +89,14 @@ export class ModelInput {
     else elsewhere.push({ offset: -1, message: `${what} (${detail})` });
   }
 
+  /** A gap: what comes after it is a new stream (a reconnect, a replaced file). */
+  newStream(): void {
+    // A capture starts over at the next header, frames, offsets and warnings going on.
+    if (this.reader) this.reader.newStream();
+    // A line cut by the gap stays one malformed line instead of swallowing the next stream's first.
+    else if (this.lines) this.lines.push('\n');
+  }
+
   /** The flow's first `k` packets left its columns: a trace's per-connection packet indices move with them. */
   packetsLeft(flow: Flow, k: number): void {
     this.traceIngest?.packetsLeft(flow, k);

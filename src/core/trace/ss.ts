@@ -20,6 +20,14 @@ export interface SsSample {
   rcvBuf?: number;
   /** `wscale:snd,rcv`: the peer's shift and ours. */
   wscale?: { snd: number; rcv: number };
+  /**
+   * The kernel's sender-limit chronographs (tcp_info, Linux ≥ 4.10), cumulative milliseconds: `busy:`
+   * is printed once the socket was ever busy; `rwnd_limited:` and `sndbuf_limited:` only when not zero,
+   * so beside `busy` their absence means 0. All absent on older kernels or an idle socket.
+   */
+  busyMs?: number;
+  rwndLimitedMs?: number;
+  sndbufLimitedMs?: number;
 }
 
 export interface SsParseResult {
@@ -50,19 +58,29 @@ export function parseSsSamples(text: string): SsParseResult {
       continue;
     }
     const sample: SsSample = { epoch, line: n + 1, state: f[2], recvQ, sendQ, local: f[5], peer: f[6] };
-    const info = f[7] ?? '';
-    const skmem = /skmem:\(([^)]*)\)/.exec(info);
-    if (skmem) {
-      const r = /(?:^|,)r(\d+)/.exec(skmem[1]);
-      const rb = /(?:^|,)rb(\d+)/.exec(skmem[1]);
-      if (r) sample.rmemAlloc = Number(r[1]);
-      if (rb) sample.rcvBuf = Number(rb[1]);
-    }
-    const ws = /wscale:(\d+),(\d+)/.exec(info);
-    if (ws) sample.wscale = { snd: Number(ws[1]), rcv: Number(ws[2]) };
+    addSsInfo(sample, f[7] ?? '');
     samples.push(sample);
   }
   return { samples, warnings };
+}
+
+/** Adds what the info line says (skmem r and rb, wscale, the sender-limit chronographs) to `sample`; the rest of the line is not used. */
+export function addSsInfo(sample: SsSample, info: string): void {
+  const skmem = /skmem:\(([^)]*)\)/.exec(info);
+  if (skmem) {
+    const r = /(?:^|,)r(\d+)/.exec(skmem[1]);
+    const rb = /(?:^|,)rb(\d+)/.exec(skmem[1]);
+    if (r) sample.rmemAlloc = Number(r[1]);
+    if (rb) sample.rcvBuf = Number(rb[1]);
+  }
+  const ws = /wscale:(\d+),(\d+)/.exec(info);
+  if (ws) sample.wscale = { snd: Number(ws[1]), rcv: Number(ws[2]) };
+  const busy = /(?:^|\s)busy:(\d+)ms/.exec(info);
+  if (busy) {
+    sample.busyMs = Number(busy[1]);
+    sample.rwndLimitedMs = Number(/(?:^|\s)rwnd_limited:(\d+)ms/.exec(info)?.[1] ?? 0);
+    sample.sndbufLimitedMs = Number(/(?:^|\s)sndbuf_limited:(\d+)ms/.exec(info)?.[1] ?? 0);
+  }
 }
 
 /** Endpoints compare as `addr:port` with IPv6 in brackets on our side; ss writes `[addr]:port` too, or bare. */

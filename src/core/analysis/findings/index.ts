@@ -8,6 +8,8 @@ import type { RecvQSeries } from '../recvq';
 import type { StallEpisode } from '../stalls';
 import { emptyQueueFindings } from './emptyQueue';
 import { icmpFindings } from './icmp';
+import { limitedByFindings } from './limitedBy';
+import type { FlowLimits } from '../limitedBy';
 import { outOfWindowFindings } from './outOfWindow';
 import { pmtuBlackHoleFindings } from './pmtuBlackHole';
 import { scaledSynFindings } from './scaledSyn';
@@ -23,7 +25,8 @@ export type FindingKind =
   | 'small_receive_buffer'
   | 'icmp_error'
   | 'pmtu_black_hole'
-  | 'segment_dropped';
+  | 'segment_dropped'
+  | 'limited_by';
 
 /** What an ICMP or ICMPv6 error said, on `icmp_error` findings. */
 export interface IcmpDetails {
@@ -64,6 +67,8 @@ export interface FindingInputs {
   windowBytes: [(i: number) => number, (i: number) => number];
   /** Whether each side's window scale is known (handshake, not used, or inferred). */
   scaleKnown: [boolean, boolean];
+  /** The data sender's limited-by split, when computed. */
+  limits?: FlowLimits | null;
 }
 
 /** Every rule's findings for one flow, in time order (stable: rules keep their order at equal times). */
@@ -76,6 +81,7 @@ export function flowFindings(x: FindingInputs): Finding[] {
     ...outOfWindowFindings(x.flow, x.out, x.windowBytes, x.scaleKnown),
     ...icmpFindings(x.flow),
     ...pmtuBlackHoleFindings(x.flow, x.out),
+    ...limitedByFindings(x.flow, x.limits),
   ]);
 }
 
@@ -84,4 +90,4 @@ export function sortFindings(found: Finding[]): Finding[] {
   return found.sort((x, y) => x.time - y.time);
 }
 
-export { emptyQueueFindings, icmpFindings, outOfWindowFindings, pmtuBlackHoleFindings, scaledSynFindings, smallBufferFindings, stallFindings };
+export { emptyQueueFindings, icmpFindings, limitedByFindings, outOfWindowFindings, pmtuBlackHoleFindings, scaledSynFindings, smallBufferFindings, stallFindings };
