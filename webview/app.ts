@@ -189,6 +189,8 @@ export class CaptureApp {
     this.selectedFlow = flow;
     this.flowGrid.setSelected(flow?.id);
     const stalls = view?.stalls ?? [];
+    const index = flow && view ? view.flows.indexOf(flow) : -1;
+    this.timeline.limitShare = index >= 0 ? (view!.health[index]?.limitedBy ?? null) : null;
     if (changed || !this.timeline.flow) {
       const restoring = !byUser && flow && state.selectedFlowId === flow.id;
       this.direction = restoring && state.direction ? state.direction : flow ? defaultDirection(flow, stalls) : 'ab';

@@ -3,7 +3,9 @@
  * `flows`/`health` arrays, kept apart from the virtualized DOM so they stay cheap for 100k flows.
  */
 import type { Direction, FlowHealth, FlowRow, StallRow } from '../src/protocol';
+import { LIMIT_STATES } from '../src/protocol';
 import { formatBytes, formatCount, formatDuration, findingLabel } from './format';
+import { limitCell, limitTooltip } from './limits';
 
 export interface FlowEntry {
   flow: FlowRow;
@@ -21,6 +23,10 @@ export interface Column {
   descendingFirst: boolean;
   value(e: FlowEntry): number | string;
   cell(e: FlowEntry): string;
+  /** The cell's tooltip, when it says more than the cell (default: the cell's text). */
+  tip?(e: FlowEntry): string;
+  /** Entries with nothing to sort by: they stay last in both directions. */
+  blank?(e: FlowEntry): boolean;
 }
 
 const totalFindings = (h: FlowHealth) => Object.values(h.findings).reduce((a, b) => a + b, 0);
@@ -43,8 +49,30 @@ export const COLUMNS: Column[] = [
   { key: 'duration', label: 'Duration', title: 'First to last packet of the flow', numeric: true, descendingFirst: true, value: (e) => e.flow.duration, cell: (e) => formatDuration(e.flow.duration) },
   { key: 'stall', label: 'Stalled', title: 'Time spent in stall episodes: a receiver advertised less than one segment of the sender’s while data waited', numeric: true, descendingFirst: true, value: (e) => e.health.stallSeconds, cell: (e) => formatDuration(e.health.stallSeconds) },
   { key: 'owed', label: 'Owed', title: 'Time charged to window updates that were owed but not sent', numeric: true, descendingFirst: true, value: (e) => e.health.owedSeconds, cell: (e) => formatDuration(e.health.owedSeconds) },
+  {
+    key: 'limited',
+    label: 'Limited by',
+    title: 'What held the data sender back most of the time outside idle, and its share (receiver window, network, send buffer, application). Sorts by state in that order, then by share, largest first',
+    numeric: false,
+    descendingFirst: false,
+    value: (e) => limitRank(e.health),
+    cell: (e) => limitCell(e.health.limitedBy),
+    tip: (e) => limitTooltip(e.health.limitedBy, e.flow),
+    blank: (e) => !e.health.limitedBy,
+  },
   { key: 'findings', label: 'Findings', title: 'Findings by kind', numeric: true, descendingFirst: true, value: (e) => totalFindings(e.health), cell: (e) => findingSummary(e.health) },
 ];
+
+/**
+ * Sort key of the limited-by column: flows grouped by their dominant state in LIMIT_STATES order
+ * (receiver window first: the flow-control problems this editor is for), the largest share first
+ * within a group, so "receiver window 96 %" comes before "receiver window 40 %" and both before
+ * "network 99 %".
+ */
+function limitRank(h: FlowHealth): number {
+  const row = h.limitedBy;
+  return row ? LIMIT_STATES.indexOf(row.dominant) + (1 - row.share) : LIMIT_STATES.length;
+}
 
 export function findingSummary(h: FlowHealth): string {
   const kinds = Object.entries(h.findings).filter(([, n]) => n > 0);
@@ -68,6 +96,8 @@ export function sortEntries(list: FlowEntry[], key: string, descending: boolean)
   const column = COLUMNS.find((c) => c.key === key) ?? COLUMNS[0];
   const dir = descending ? -1 : 1;
   return [...list].sort((x, y) => {
+    const blank = column.blank ? Number(column.blank(x)) - Number(column.blank(y)) : 0;
+    if (blank !== 0) return blank;
     const a = column.value(x);
     const b = column.value(y);
     const c = typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b), 'en', { numeric: true });

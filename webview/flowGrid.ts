@@ -147,7 +147,7 @@ export class FlowGrid {
     row.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
     for (const c of COLUMNS) {
       const text = c.cell(e);
-      const cell = h('div', { class: `cell ${c.numeric ? 'num' : ''} col-${c.key}`, role: 'gridcell', title: text }, text);
+      const cell = h('div', { class: `cell ${c.numeric ? 'num' : ''} col-${c.key}`, role: 'gridcell', title: c.tip?.(e) ?? text }, text);
       if (c.key === 'owed' && owes) cell.prepend(icon('error', 'owed-icon'));
       row.append(cell);
     }

@@ -57,6 +57,7 @@ const FINDING_LABELS: Record<string, string> = {
   scaled_syn_window: 'Scaled SYN window',
   window_closed_empty_queue: 'Window closed, queue empty',
   small_receive_buffer: 'Buffer below one segment',
+  limited_by: 'Limited by',
 };
 
 export function findingLabel(kind: string): string {

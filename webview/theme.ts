@@ -33,6 +33,12 @@ export interface Theme {
   selection: string;
   /** Notes: their lines, range bands and numbered badges. */
   note: string;
+  /**
+   * The limited-by strip's colour per state, indexed like LIMIT_STATES: receiver window in the stall
+   * shading's hue (a stall is its extreme case), then network, send buffer, application; idle is
+   * drawn as a thin line in the last one.
+   */
+  limits: readonly string[];
   fontFamily: string;
   monoFamily: string;
   fontSize: number;
@@ -109,6 +115,7 @@ export function readTheme(): Theme {
     windowFull: v('charts-yellow'),
     selection: v('focusBorder'),
     note: v('textLink-foreground'),
+    limits: [v('editorWarning-foreground'), v('charts-blue'), v('charts-purple'), v('charts-green'), v('descriptionForeground')],
     fontFamily: v('font-family'),
     monoFamily: v('editor-font-family'),
     fontSize: parseFloat(v('font-size')) || 13,

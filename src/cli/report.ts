@@ -38,7 +38,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const frames = flowFrames(flow, t0, t1);
   const trimmed = await writeTrimmedCapture(file, join(values.out, 'flow.pcapng'), frames, commentsFor(flow, frames, notes), TOOL);
   const captureSummary = c.summary;
-  const view = toCaptureView(captureSummary, basename(file));
+  const view = toCaptureView(captureSummary, basename(file), undefined, (id) => c.analyses[id]?.limitedBy);
   const metrics = flowMetrics(flow, c.analyses[flow.id]);
   const images = values['no-images'] ? false : await images_(c, flow, view, notes, t0, t1, values.out, direction);
   const summary = captureSummary.flows[flow.id];

@@ -3,7 +3,7 @@
  * canvas drawing shows. The page of webview/export draws natbug-buggy.pcap's flow with notes in
  * headless Chromium; its SVG (the same renderFrame recorded by SvgContext) is rasterised by the
  * same browser and compared, lane by lane and pixel by pixel, with the canvases; the owed markers,
- * probes and note badges are counted by colour in both.
+ * probes, note badges and the limited-by strip's receiver-window time are counted by colour in both.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -57,6 +57,8 @@ interface LaneDiff {
   owed: [number, number];
   probe: [number, number];
   note: [number, number];
+  /** The limited-by strip's receiver-window colour (Light Modern's warning colour). */
+  rwnd: [number, number];
 }
 
 /** In the page: rasterise the SVG at the page's scale and compare each lane canvas with the same region of it. */
@@ -79,20 +81,23 @@ async function compareSvgWithCanvases(svg: string, on: Page = page): Promise<Lan
     const OWED = [0xe5, 0x14, 0x00];
     const PROBE = [0xd1, 0x86, 0x16];
     const NOTE = [0x00, 0x5f, 0xb8];
-    return Array.from(document.querySelectorAll<HTMLCanvasElement>('canvas.plot')).map((canvas) => {
+    const RWND = [0xbf, 0x88, 0x03];
+    return Array.from(document.querySelectorAll<HTMLCanvasElement>('canvas.plot, canvas.strip-plot')).map((canvas) => {
       const r = canvas.getBoundingClientRect();
       const a = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
       const b = rctx.getImageData(Math.round((r.left - box.left) * dpr), Math.round((r.top - box.top) * dpr), canvas.width, canvas.height).data;
       let differing = 0;
-      const counts = { owed: [0, 0], probe: [0, 0], note: [0, 0] } as Record<string, [number, number]>;
+      const counts = { owed: [0, 0], probe: [0, 0], note: [0, 0], rwnd: [0, 0] } as Record<string, [number, number]>;
       for (let i = 0; i < a.length; i += 4) {
         if (Math.max(Math.abs(a[i] - b[i]), Math.abs(a[i + 1] - b[i + 1]), Math.abs(a[i + 2] - b[i + 2])) > 64) differing++;
-        for (const [name, rgb] of [['owed', OWED], ['probe', PROBE], ['note', NOTE]] as const) {
+        for (const [name, rgb] of [['owed', OWED], ['probe', PROBE], ['note', NOTE], ['rwnd', RWND]] as const) {
           if (near(a, i, rgb)) counts[name][0]++;
           if (near(b, i, rgb)) counts[name][1]++;
         }
       }
-      return { lane: canvas.closest('.lane')!.getAttribute('data-lane')!, pixels: a.length / 4, differing, owed: counts.owed, probe: counts.probe, note: counts.note };
+      // The limited-by strip's canvas is the one plot outside a lane.
+      const lane = canvas.closest('.lane')?.getAttribute('data-lane') ?? (canvas.closest('.state-strip') ? 'strip' : '?');
+      return { lane, pixels: a.length / 4, differing, owed: counts.owed, probe: counts.probe, note: counts.note, rwnd: counts.rwnd };
     });
   }, svg);
 }
@@ -101,7 +106,7 @@ test('timeline.svg rasterised in Chromium matches the canvas drawing of the same
   const svg = await page.evaluate(() => (window as unknown as { __tflReport: { svg(): string } }).__tflReport.svg());
   const lanes = await compareSvgWithCanvases(svg);
   t.diagnostic(JSON.stringify(lanes));
-  assert.deepEqual(lanes.map((l) => l.lane), ['sequence', 'window', 'recvq']);
+  assert.deepEqual(lanes.map((l) => l.lane), ['sequence', 'window', 'recvq', 'strip']);
   for (const l of lanes) {
     assert.ok(l.differing / l.pixels < 0.01, `${l.lane}: ${l.differing} of ${l.pixels} pixels differ`);
     for (const key of ['owed', 'probe', 'note'] as const) {
@@ -114,6 +119,10 @@ test('timeline.svg rasterised in Chromium matches the canvas drawing of the same
   assert.ok(seq.owed[0] > 400, `owed markers drawn: ${seq.owed[0]} pixels`);
   assert.ok(seq.note[0] > 100, `note badges drawn: ${seq.note[0]} pixels`);
   assert.ok(lanes[1].probe[0] > 50, `probes drawn in the window lane: ${lanes[1].probe[0]} pixels`);
+  // The limited-by strip: mostly receiver window (the flow is held by its receiver ~98 % of its busy time), in the SVG as on the canvas.
+  const strip = lanes[3];
+  assert.ok(strip.rwnd[0] > 0.6 * strip.pixels, `receiver-window pixels in the strip: ${strip.rwnd[0]} of ${strip.pixels}`);
+  assert.ok(Math.abs(strip.rwnd[0] - strip.rwnd[1]) <= strip.pixels * 0.01, `strip: ${strip.rwnd[0]} receiver-window pixels on the canvas, ${strip.rwnd[1]} in the SVG`);
 });
 
 test('the before/after overlay: its SVG matches its canvas, both runs drawn in their colours', { skip }, async (t) => {

@@ -11,6 +11,7 @@ import { readTheme } from '../theme';
 import { createLane, fitCanvas, GUTTER, type Lane, LANE_IDS } from '../timeline/laneDom';
 import { updateLegends } from '../timeline/legends';
 import { renderFrame } from '../timeline/renderFrame';
+import { createStateStrip, fitStrip, type StateStrip } from '../timeline/stateStrip';
 import { applyLightTheme } from './lightTheme';
 import { SvgContext } from './svgContext';
 import { decodeTyped } from './typed';
@@ -21,7 +22,9 @@ import { drawCompare } from './compare';
 interface Drawn {
   root: HTMLElement;
   lanes: Lane[];
-  paint(lanes: Lane[]): void;
+  /** The limited-by strip (the timeline page has one, the before/after overlay not). */
+  strip?: StateStrip;
+  paint(lanes: Lane[], strip?: StateStrip): void;
 }
 
 let drawn: Drawn | undefined;
@@ -31,6 +34,7 @@ function draw(json: string): void {
   applyLightTheme();
   const lanes = LANE_IDS.map((id) => createLane(id, () => undefined));
   const timeAxis = s('svg', { class: 'time-axis', 'aria-hidden': 'true' });
+  const strip = createStateStrip();
   const root = h(
     'div',
     { id: 'report', class: 'report' },
@@ -38,17 +42,19 @@ function draw(json: string): void {
     ...payload.subtitle.map((line) => h('div', { class: 'report-subtitle' }, line)),
     h('div', { class: 'lanes' }, ...lanes.map((l) => l.element)),
     timeAxis,
+    strip.element,
   );
   root.style.width = `${payload.width}px`;
   document.body.replaceChildren(root);
   for (const lane of lanes) fitCanvas(lane);
-  const paint = (into: Lane[]) => {
+  fitStrip(strip, lanes[0].width);
+  const paint = (into: Lane[], intoStrip?: StateStrip) => {
     // The selection over the plot, in the lanes' coordinates (the plot starts at GUTTER).
     const x = scaleLinear().domain([payload.t0, payload.t1]).range([GUTTER, GUTTER + lanes[0].width]);
-    renderFrame({ lanes: into, timeAxis, x, data: payload.series, stalls: payload.stalls, theme: readTheme(), selected: null, hovered: null, hoverX: null, notes: payload.notes });
+    renderFrame({ lanes: into, timeAxis, x, data: payload.series, stalls: payload.stalls, theme: readTheme(), selected: null, hovered: null, hoverX: null, notes: payload.notes, strip: intoStrip });
   };
-  drawn = { root, lanes, paint };
-  paint(lanes);
+  drawn = { root, lanes, strip, paint };
+  paint(lanes, strip);
   updateLegends(lanes, payload.series);
 }
 
@@ -72,8 +78,11 @@ function svg(): string {
     contexts.set(lane, ctx);
     return { ...lane, canvas: { getContext: () => ctx } as unknown as HTMLCanvasElement };
   });
-  d.paint(recording);
-  return svgDocument(d.root, d.lanes.map((lane) => ({ canvas: lane.canvas, content: contexts.get(lane)!.toSvg() })), readTheme().background);
+  const stripContext = new SvgContext(1 / (window.devicePixelRatio || 1), measure, 'strip-');
+  d.paint(recording, d.strip ? { ...d.strip, canvas: { getContext: () => stripContext } as unknown as HTMLCanvasElement } : undefined);
+  const canvases = d.lanes.map((lane) => ({ canvas: lane.canvas, content: contexts.get(lane)!.toSvg() }));
+  if (d.strip) canvases.push({ canvas: d.strip.canvas, content: stripContext.toSvg() });
+  return svgDocument(d.root, canvases, readTheme().background);
 }
 
 Object.assign(window, { __tflReport: { draw, compare, svg } });

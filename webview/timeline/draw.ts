@@ -125,7 +125,7 @@ export function drawGlyph(ctx: CanvasRenderingContext2D, shape: string, px: numb
 }
 
 /** Saves the context and clips it to the lane's plot area, right of the gutter: the caller draws, then restores. */
-export function clipToPlot(ctx: CanvasRenderingContext2D, lane: Lane): void {
+export function clipToPlot(ctx: CanvasRenderingContext2D, lane: Pick<Lane, 'width' | 'height'>): void {
   ctx.save();
   ctx.beginPath();
   ctx.rect(GUTTER, 0, lane.width, lane.height);

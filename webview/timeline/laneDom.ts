@@ -61,8 +61,11 @@ export function setCollapsed(lane: Lane, collapsed: boolean): void {
 /** Sizes the canvas backing store to the body's box × devicePixelRatio; true when it changed. */
 export function fitCanvas(lane: Lane): boolean {
   const rect = lane.body.getBoundingClientRect();
-  const width = Math.max(0, Math.floor(rect.width - GUTTER - RIGHT_MARGIN));
-  const height = Math.max(0, Math.floor(rect.height));
+  return sizeCanvas(lane, Math.max(0, Math.floor(rect.width - GUTTER - RIGHT_MARGIN)), Math.max(0, Math.floor(rect.height)));
+}
+
+/** Sizes a plot canvas to `width` × `height` CSS px (backing store × devicePixelRatio); true when it changed. */
+export function sizeCanvas(lane: Pick<Lane, 'canvas' | 'width' | 'height'>, width: number, height: number): boolean {
   const dpr = window.devicePixelRatio || 1;
   const changed = width !== lane.width || height !== lane.height || lane.canvas.width !== Math.round(width * dpr);
   lane.width = width;
@@ -80,7 +83,7 @@ export function fitCanvas(lane: Lane): boolean {
  * A 2D context in CSS pixels with x in the lanes' coordinates (the plot starts at GUTTER), filled
  * with the editor background so the canvas is a complete picture on its own (copy, export, tests).
  */
-export function laneContext(lane: Lane, background: string): CanvasRenderingContext2D {
+export function laneContext(lane: Pick<Lane, 'canvas' | 'width' | 'height'>, background: string): CanvasRenderingContext2D {
   const ctx = lane.canvas.getContext('2d')!;
   const dpr = window.devicePixelRatio || 1;
   ctx.setTransform(dpr, 0, 0, dpr, -GUTTER * dpr, 0);

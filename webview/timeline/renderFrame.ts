@@ -1,7 +1,8 @@
 /**
  * One frame of the timelines: for each open lane, its value scale fitted to what is visible, grid,
  * stall shading, the lane's data, owed lines (and in the top lane the owed markers), notes, the selected and
- * hovered packet; then the axes. The editor and the bug report's image (webview/export) both draw with it.
+ * hovered packet; then the axes and the limited-by strip under them. The editor and the bug report's
+ * image (webview/export) both draw with it.
  */
 import type { NoteRow, SeriesResult, StallRow } from '../../src/protocol';
 import type { Theme } from '../theme';
@@ -12,6 +13,7 @@ import { drawNotes } from './notes';
 import { drawRecvQLane, isMeasured, recvQExtent } from './recvqLane';
 import { type Scale, valueScale } from './scales';
 import { drawSequenceLane, sequenceExtent } from './sequenceLane';
+import { drawStateStrip, type StateStrip } from './stateStrip';
 import { drawWindowLane, windowExtent } from './windowLane';
 
 export interface Frame {
@@ -27,6 +29,8 @@ export interface Frame {
   /** Notes of the flow (all directions), and the one selected in the Notes list. */
   notes?: readonly NoteRow[];
   selectedNoteId?: string | null;
+  /** The limited-by strip under the time axis, when the page has one. */
+  strip?: StateStrip;
 }
 
 const AXIS_LABELS: Record<LaneId, string> = { sequence: 'relative seq', window: 'bytes', recvq: 'bytes' };
@@ -55,6 +59,7 @@ export function renderFrame(f: Frame): Map<LaneId, Scale> {
     drawValueAxis(lane, y, lane.id === 'recvq' && f.data ? (isMeasured(f.data) ? 'bytes' : 'bytes (inferred)') : AXIS_LABELS[lane.id]);
   });
   drawTimeAxis(f.timeAxis, f.x, open[0]?.width ?? f.lanes[0].width);
+  if (f.strip) drawStateStrip(f.strip, f.x, f.data?.limits, f.theme);
   return scales;
 }
 

@@ -4,7 +4,7 @@
  * requestAnimationFrame, and the host is asked for series again (debounced) when the view changes.
  */
 import { type ZoomTransform, zoomIdentity } from 'd3';
-import type { Direction, FlowRow, NoteRow, PacketDetails, SeriesQuery, SeriesResult, StallRow } from '../../src/protocol';
+import type { Direction, FlowRow, LimitShareRow, NoteRow, PacketDetails, SeriesQuery, SeriesResult, StallRow } from '../../src/protocol';
 import { h, s } from '../dom';
 import type { Theme } from '../theme';
 import { stallsFor } from './highlights';
@@ -15,6 +15,7 @@ import { SeriesCache } from './lod-cache';
 import { attachPointer } from './pointer';
 import { renderFrame } from './renderFrame';
 import { baseTimeScale, type Scale } from './scales';
+import { createStateStrip, describeStrip, fitStrip, limitAt, type StateStrip, stripTooltip } from './stateStrip';
 import { Tooltip } from './tooltip';
 import { animateTo, createZoom, pannedBy, transformFor, type ZoomController, zoomedBy } from './zoom';
 
@@ -36,6 +37,7 @@ export class Timeline {
   private readonly cache: SeriesCache;
   private readonly timeAxis = s('svg', { class: 'time-axis', 'aria-hidden': 'true' });
   private readonly status = h('div', { class: 'timeline-status', role: 'status' });
+  private readonly strip: StateStrip = createStateStrip();
   private readonly zoom: ZoomController;
   flow: FlowRow | null = null;
   direction: Direction = 'ab';
@@ -54,6 +56,8 @@ export class Timeline {
   /** The selected flow's notes, and the one chosen in the Notes list. */
   notes: NoteRow[] = [];
   selectedNoteId: string | null = null;
+  /** The selected flow's limited-by split (the flow list's row), for the strip's shares; null without data. */
+  limitShare: LimitShareRow | null = null;
 
   constructor(
     readonly host: TimelineHost,
@@ -65,7 +69,8 @@ export class Timeline {
     this.tooltip = new Tooltip(() => this.theme);
     this.lanesElement = h('div', { class: 'lanes', tabindex: '0', role: 'group', 'aria-roledescription': 'timeline', 'aria-describedby': 'timeline-keys' }, ...this.lanes.map((l) => l.element));
     const keys = h('p', { class: 'visually-hidden', id: 'timeline-keys' }, 'Keys: plus and minus zoom, left and right arrows pan, 0 resets the zoom, d switches direction, n and p go to the next and previous finding, m adds a note. Shift-drag zooms to a range; right-click adds a note.');
-    this.element = h('section', { class: 'timeline', 'aria-label': 'Timelines' }, this.lanesElement, this.timeAxis, this.status, this.tooltip.element, keys);
+    this.element = h('section', { class: 'timeline', 'aria-label': 'Timelines' }, this.lanesElement, this.timeAxis, this.strip.element, this.status, this.tooltip.element, keys);
+    this.attachStripPointer();
     this.cache = new SeriesCache(
       (q) => this.host.series(q),
       () => this.onSeries(),
@@ -199,6 +204,7 @@ export class Timeline {
     const view = keep === 'reset' || (keep === undefined && this.transform.k === 1) ? null : (keep ?? this.view());
     for (const lane of this.lanes) if (!lane.collapsed) fitCanvas(lane);
     const width = this.plotWidth();
+    fitStrip(this.strip, width);
     const ext = this.extent ?? { t0: 0, t1: 1 };
     this.base = baseTimeScale(ext.t0, ext.t1, GUTTER, GUTTER + width);
     this.zoom.configure(this.base, this.lanesElement.clientHeight);
@@ -232,7 +238,7 @@ export class Timeline {
     this.data = this.cache.best({ flowId: this.flow.id, direction: this.direction, t0, t1, pixelWidth: this.pixelWidth() }) ?? this.data;
     if (this.data && (this.data.query.flowId !== this.flow.id || this.data.query.direction !== this.direction)) this.data = undefined;
     if (this.selectedFrame !== null && this.data) this.selected = findFrame(this.data, this.selectedFrame) ?? this.selected;
-    this.scales = renderFrame({ lanes: this.lanes, timeAxis: this.timeAxis, x, data: this.data, stalls: this.stalls, theme: this.theme, selected: this.selected, hovered: this.hovered, hoverX: this.hoverX, notes: this.notes, selectedNoteId: this.selectedNoteId });
+    this.scales = renderFrame({ lanes: this.lanes, timeAxis: this.timeAxis, x, data: this.data, stalls: this.stalls, theme: this.theme, selected: this.selected, hovered: this.hovered, hoverX: this.hoverX, notes: this.notes, selectedNoteId: this.selectedNoteId, strip: this.strip });
     updateLegends(this.lanes, this.data);
     this.lanesElement.dataset.t0 = String(t0);
     this.lanesElement.dataset.t1 = String(t1);
@@ -243,6 +249,24 @@ export class Timeline {
     if (this.data) this.lanesElement.dataset.query = JSON.stringify(this.data.query);
     else delete this.lanesElement.dataset.query;
     for (const lane of this.lanes) lane.canvas.setAttribute('aria-label', describeLanes(lane.id, this.data, this.stalls, this.notes));
+    const share = this.limitShare?.direction === this.direction ? this.limitShare : null;
+    this.strip.canvas.setAttribute('aria-label', describeStrip(this.data?.limits, share));
+  }
+
+  /** Hovering the limited-by strip: the interval under the pointer in the tooltip. */
+  private attachStripPointer(): void {
+    const canvas = this.strip.canvas;
+    canvas.addEventListener('pointermove', (e) => {
+      const limits = this.data?.limits;
+      const box = this.element.getBoundingClientRect();
+      const left = canvas.getBoundingClientRect().left;
+      // The strip's canvas starts where the plot starts: its x + GUTTER is the lanes' x.
+      const k = limits ? limitAt(limits, this.x().invert(e.clientX - left + GUTTER)) : -1;
+      if (!limits || k < 0) return this.tooltip.hide();
+      const share = this.limitShare?.direction === this.direction ? this.limitShare : null;
+      this.tooltip.showLines(stripTooltip(limits, k, share), e.clientX - box.left, e.clientY - box.top, { width: box.width, height: box.height });
+    });
+    canvas.addEventListener('pointerleave', () => this.tooltip.hide());
   }
 
   private pixelWidth(): number {

@@ -30,10 +30,14 @@ export class Tooltip {
   }
 
   show(ctx: TooltipContext, left: number, top: number, bounds: { width: number; height: number }): void {
-    const lines = this.lines(ctx);
+    this.showLines(this.lines(ctx), left, top, bounds, ctx.hit?.frame);
+  }
+
+  /** Shows prepared lines at (left, top) in the timeline's coordinates (the limited-by strip's tooltip). */
+  showLines(lines: HTMLElement[], left: number, top: number, bounds: { width: number; height: number }, frame?: number): void {
     if (lines.length === 0) return this.hide();
     this.element.replaceChildren(...lines);
-    if (ctx.hit) this.element.dataset.frame = String(ctx.hit.frame);
+    if (frame !== undefined) this.element.dataset.frame = String(frame);
     else delete this.element.dataset.frame;
     this.element.hidden = false;
     // Keep it inside the timeline: flip to the pointer's left/top near the edges.

@@ -230,7 +230,7 @@ export class CaptureModel {
   /** The editor's view of the capture now: stable ids, the revision, whether it is complete, the live state. */
   view(fileName: string): CaptureView {
     const summary = this.summary();
-    const view = toCaptureView(summary, fileName, (flowId) => this.ids.of(flowId));
+    const view = toCaptureView(summary, fileName, (flowId) => this.ids.of(flowId), (flowId) => this.analyses[flowId]?.limitedBy);
     view.comments = commentRows(this.ingest);
     view.revision = this.rev;
     view.complete = this.ended;

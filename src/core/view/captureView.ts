@@ -1,16 +1,22 @@
 /** Turns the core's capture summary into the plain view data the webview shows (see src/protocol/rows.ts). */
 import type { Flow } from '../flows/flow';
 import { flowBasics, type CaptureSummary, type FindingSummary, type FlowSummary } from '../summary';
+import type { FlowLimits } from '../analysis/limitedBy';
 import type { CaptureView, FlowRow } from '../../protocol';
+import { limitShareRow } from './limitShare';
 
 /** Stall and finding ids of a flow, parallel to its summary's lists (model/stableIds.ts). */
 export type IdsOf = (flowId: number) => { stalls: number[]; findings: number[] };
 
+/** A flow's limited-by split (FlowAnalysis.limitedBy), which the `analyze --json` summary does not carry in the editor's shape. */
+export type LimitsOf = (flowId: number) => FlowLimits | null | undefined;
+
 /**
  * The view of a summary. Without `ids` (a file summarised once) a finding's id is its index in the
- * time-sorted list; with them (a CaptureModel) ids are the model's stable ones.
+ * time-sorted list; with them (a CaptureModel) ids are the model's stable ones. With `limitsOf` each
+ * flow's health carries its limited-by row for the flow list (without it, `limitedBy` is left out).
  */
-export function toCaptureView(summary: CaptureSummary, fileName: string, ids?: IdsOf): CaptureView {
+export function toCaptureView(summary: CaptureSummary, fileName: string, ids?: IdsOf, limitsOf?: LimitsOf): CaptureView {
   return {
     fileName,
     filePath: summary.file,
@@ -37,6 +43,7 @@ export function toCaptureView(summary: CaptureSummary, fileName: string, ids?: I
       stallSeconds: f.stalls.reduce((sum, e) => sum + e.duration, 0),
       owedSeconds: f.stalls.reduce((sum, e) => sum + (e.owed?.seconds ?? 0), 0),
       findings: countBy(f.findings.map((x) => x.kind)),
+      ...(limitsOf ? { limitedBy: limitShareRow(limitsOf(f.id)) } : {}),
     })),
     stalls: summary.flows.flatMap((f) =>
       f.stalls.map((e, k) => ({

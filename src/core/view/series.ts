@@ -12,6 +12,7 @@ import type { SeriesQuery, SeriesResult } from '../../protocol';
 import { sackBlocks, segmentBars } from './collectors';
 import { decimateLane, decimateLine, type PacketLane, PixelGrid } from './decimate';
 import { laneIndex, type Markers } from './laneIndex';
+import { limitStrip } from './limitStrip';
 import { sidesOf } from './flowValues';
 import { lowerBound, lowerBoundAt, upperBound, upperBoundAt } from './search';
 
@@ -39,6 +40,7 @@ export function buildSeries(flow: Flow, analysis: FlowAnalysis, query: SeriesQue
   const acks = line(index.acks);
   const windows = line(index.windows);
   const inFlight = line(index.inFlight);
+  const limits = analysis.limitedBy;
   return {
     query,
     segments: segmentBars(flow, analysis, index.segments, sa, sb, grid),
@@ -50,6 +52,8 @@ export function buildSeries(flow: Flow, analysis: FlowAnalysis, query: SeriesQue
     threshold: index.threshold,
     windowScale: index.reading.source,
     markers: markersIn(index.markers, lowerBound(time, index.length, query.t0), upperBound(time, index.length, query.t1)),
+    // The strip belongs to the direction that carries the data; the other has none.
+    ...(limits && limits.dir === sender ? { limits: limitStrip(limits.timeline, query.t0, query.t1, width) } : {}),
     extent: { ...index.extent },
   };
 }

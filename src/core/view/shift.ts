@@ -12,5 +12,7 @@ export function shiftSeries(series: SeriesResult, dt: number): SeriesResult {
     extent: { ...series.extent, t0: series.extent.t0 - dt, t1: series.extent.t1 - dt },
   };
   for (const part of TIMED) Object.assign(shifted, { [part]: { ...series[part], time: series[part].time.map((t) => t - dt) } });
+  // The limited-by strip's intervals have a start and an end instead of a time.
+  if (series.limits) shifted.limits = { ...series.limits, start: series.limits.start.map((t) => t - dt), end: series.limits.end.map((t) => t - dt) };
   return shifted;
 }

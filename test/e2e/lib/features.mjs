@@ -21,6 +21,10 @@ export function webviewFeatures(sourceRoot) {
     owedMarkerLabel: /owed window update/.test(webview),
     /** The timeline has a hover tooltip. */
     tooltip: existsSync(join(sourceRoot, 'webview', 'timeline', 'tooltip.ts')),
+    /** The flow list has the "Limited by" column (issue 19). */
+    limitedByColumn: webview.includes("key: 'limited'"),
+    /** The analysis has the limited-by finding (issue 19). */
+    limitedByFinding: existsSync(join(sourceRoot, 'src', 'core', 'analysis', 'findings', 'limitedBy.ts')),
   };
 }
 
