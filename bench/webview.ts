@@ -4,8 +4,8 @@
  *
  *   npx tsx bench/webview.ts [--capture FILE] [--one-flow FILE] [--steps N] [--out FILE]
  *
- * In this process the capture is parsed and analysed as the parse worker does (readCaptureFile +
- * CaptureIngest, analyzeFlows, summarizeCapture + toCaptureView); a small server serves the webview
+ * In this process the capture is parsed and analysed as the parse worker does (read into a
+ * CaptureModel, refreshed, its view); a small server serves the webview
  * harness page (test/webview/harness/index.html, the webview bundle) with its own `harness.js`: a fake
  * `acquireVsCodeApi` that hands every message to this process (page.exposeBinding), which answers Ready
  * with the Summary message and Series requests with buildSeries, live (typed arrays sent as base64).
@@ -32,13 +32,11 @@ import { dirname, join, normalize } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
 import { chromium, type Page } from 'playwright-core';
-import { analyzeFlows, type FlowAnalysis } from '../src/core/analysis/analyze';
-import { readCaptureFile } from '../src/core/capture/file';
 import type { Flow } from '../src/core/flows/flow';
-import { CaptureIngest } from '../src/core/ingest';
-import { summarizeCapture } from '../src/core/summary';
-import { toCaptureView } from '../src/core/view/captureView';
 import { packetDetails } from '../src/core/view/packet';
+import type { FlowAnalysis } from '../src/core/analysis/analyze';
+import { readIntoModel } from '../src/core/load';
+import { CaptureModel } from '../src/core/model/captureModel';
 import { buildSeries } from '../src/core/view/series';
 import type { CaptureView } from '../src/protocol';
 
@@ -68,13 +66,14 @@ interface Model {
 
 async function load(file: string): Promise<Model> {
   const t0 = performance.now();
-  const ingest = new CaptureIngest();
-  const reader = await readCaptureFile(file, ingest);
+  // The file read into a CaptureModel, as the worker does; the analysis is timed apart (the first refresh).
+  const model = new CaptureModel({ name: file, kind: 'capture' });
+  await readIntoModel(file, model);
   const t1 = performance.now();
-  const flows = ingest.flows.flows;
-  const analyses = analyzeFlows(flows);
-  const view = toCaptureView(summarizeCapture(file, reader, ingest, analyses), file.split('/').pop()!);
-  return { file, view, flows, analyses, parseMs: t1 - t0, analyseMs: performance.now() - t1 };
+  model.refresh();
+  const analyses = model.allAnalyses();
+  const view = model.view(file.split('/').pop()!);
+  return { file, view, flows: model.flows, analyses, parseMs: t1 - t0, analyseMs: performance.now() - t1 };
 }
 
 /** Typed arrays as {$b64: ctor, data: base64}, for the trip through exposeBinding's JSON. */

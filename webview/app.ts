@@ -137,7 +137,10 @@ export class CaptureApp {
    */
   summary(view: CaptureView, stillReading: boolean): void {
     const first = !this.capture;
+    // A later revision of the same capture (updates while it is read): the timelines ask for the grown data.
+    const grown = !first && view.revision !== undefined && view.revision !== this.capture!.revision;
     this.capture = view;
+    if (grown) this.timeline.dataChanged();
     this.reading.notePackets(view.packets);
     this.growing = !stillReading && (view.complete === false || (view.live !== undefined && view.live.state !== 'ended'));
     this.timeline.setGrowing(this.growing);

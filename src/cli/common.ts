@@ -1,12 +1,14 @@
 /** What every command shares: reading a capture and its analysis, exit statuses and their messages. */
 import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { analyzeFlows, type FlowAnalysis } from '../core/analysis/analyze';
-import { fileErrorMessage, readCaptureFile } from '../core/capture/file';
+import type { FlowAnalysis } from '../core/analysis/analyze';
+import { fileErrorMessage } from '../core/capture/file';
 import type { CaptureReader } from '../core/capture/reader';
 import { CaptureError } from '../core/capture/types';
 import type { Flow } from '../core/flows/flow';
-import { CaptureIngest } from '../core/ingest';
+import type { CaptureIngest } from '../core/ingest';
+import { loadModel } from '../core/load';
+import type { CaptureSummary } from '../core/summary';
 import { parseSsSamples, type SsParseResult } from '../core/trace/ss';
 import { version } from '../../package.json';
 
@@ -32,18 +34,12 @@ export interface LoadedCapture {
   reader: CaptureReader;
   ingest: CaptureIngest;
   analyses: FlowAnalysis[];
+  summary: CaptureSummary;
   samples: SsParseResult | undefined;
 }
 
-/** Reads and analyses a capture (with `ss` samples when given); InputError when it cannot be read. */
+/** Reads and analyses a capture (with `ss` samples when given) through the CaptureModel; InputError when it cannot be read. */
 export async function loadCapture(path: string, ssPath?: string): Promise<LoadedCapture> {
-  const ingest = new CaptureIngest();
-  let reader: CaptureReader;
-  try {
-    reader = await readCaptureFile(path, ingest);
-  } catch (err) {
-    throw new InputError(`${path}: ${err instanceof CaptureError ? err.message : fileErrorMessage(err)}`);
-  }
   let samples: SsParseResult | undefined;
   if (ssPath) {
     try {
@@ -52,9 +48,13 @@ export async function loadCapture(path: string, ssPath?: string): Promise<Loaded
       throw new InputError(`${ssPath}: ${fileErrorMessage(err)}`);
     }
   }
-  const origin = ingest.flows.timeOrigin;
-  const analyses = analyzeFlows(ingest.flows.flows, { samples: samples?.samples, captureEpoch: origin.sec + origin.nsec / 1e9 });
-  return { path, reader, ingest, analyses, samples };
+  try {
+    // These commands write or annotate the capture itself: read it as one (a trace gets the capture reader's "not a pcap" answer).
+    const m = await loadModel(path, { kind: 'capture', samples: samples?.samples });
+    return { path, reader: m.reader!, ingest: m.ingest, analyses: m.analyses, summary: m.summary, samples };
+  } catch (err) {
+    throw new InputError(`${path}: ${err instanceof CaptureError ? err.message : fileErrorMessage(err)}`);
+  }
 }
 
 /** Flow `id` of a capture, or a usage error listing the flows there are. */

@@ -36,16 +36,17 @@ export async function writePacketLines(ingest: CaptureIngest, analyses: readonly
     const p = flows[id].packets;
     const a = analyses[id].analyzer.out;
     const i = indexOf[frame];
-    const epoch = formatEpoch(origin.sec + p.secDelta[i], p.nsec[i]);
+    const epoch = formatEpoch(origin.sec + p.secDelta(i), p.nsec[i]);
     const shift = a.winShift[i];
     const winScale = shift === -3 ? null : shift >= 0 ? 2 ** shift : shift;
     const bif = a.bytesInFlight[i] >= 0 ? a.bytesInFlight[i] : null;
-    const rtt = Number.isNaN(a.ackRtt[i]) ? null : a.ackRtt[i].toFixed(9);
+    const ackRtt = a.ackRtt(i);
+    const rtt = Number.isNaN(ackRtt) ? null : ackRtt.toFixed(9);
     const flags = a.flags[i] ? `"${flagNames(a.flags[i]).join('","')}"` : '';
     batch +=
       `{"frame":${frame},"flow":${id},"dir":${p.dir[i]},"time":${p.time[i].toFixed(9)},"epoch":"${epoch}",` +
       `"seq":${p.seq[i]},"ack":${p.ack[i]},"len":${p.len[i]},"winRaw":${p.winRaw[i]},"tcpFlags":${p.tcpFlags[i]},` +
-      `"win":${a.win[i]},"winScale":${winScale},"bytesInFlight":${bif},"dupAckNum":${a.dupAckNum[i] || null},"rtt":${rtt},"flags":[${flags}]` +
+      `"win":${a.window(i)},"winScale":${winScale},"bytesInFlight":${bif},"dupAckNum":${a.dupAck(i) || null},"rtt":${rtt},"flags":[${flags}]` +
       (ingest.comments.has(frame) ? `,"comment":${JSON.stringify(ingest.comments.get(frame))}}\n` : '}\n');
     if (batch.length >= BATCH_BYTES) {
       if (!(await write(out, batch))) return;

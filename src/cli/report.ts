@@ -12,7 +12,6 @@ import { emptyDocument, type ShownNote, SidecarError } from '../core/report/note
 import { shownNotes } from '../core/report/noteFlows';
 import { loadNotes } from '../core/report/sidecar';
 import { commentsFor, flowFrames, writeTrimmedCapture } from '../core/report/trim';
-import { summarizeCapture } from '../core/summary';
 import { toCaptureView } from '../core/view/captureView';
 import { buildSeries } from '../core/view/series';
 import type { CaptureView, Direction, NoteRow, TimelinePagePayload } from '../protocol';
@@ -38,7 +37,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const notes = await reportNotes(c, flow, t0, t1);
   const frames = flowFrames(flow, t0, t1);
   const trimmed = await writeTrimmedCapture(file, join(values.out, 'flow.pcapng'), frames, commentsFor(flow, frames, notes), TOOL);
-  const captureSummary = summarizeCapture(file, c.reader, c.ingest, c.analyses);
+  const captureSummary = c.summary;
   const view = toCaptureView(captureSummary, basename(file), undefined, (id) => c.analyses[id]?.limitedBy);
   const metrics = flowMetrics(flow, c.analyses[flow.id]);
   const images = values['no-images'] ? false : await images_(c, flow, view, notes, t0, t1, values.out, direction);

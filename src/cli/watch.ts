@@ -5,7 +5,7 @@
  */
 import type { LiveSpec, SsSamplingSpec } from '../core/live/types';
 import { attachModel } from '../core/live/attachModel';
-import { CaptureModel, type ModelUpdate } from '../core/model/captureModel';
+import { CaptureModel, DEFAULT_LIVE_HISTORY, type ModelUpdate } from '../core/model/captureModel';
 import { InputError, parseCommand, print, UsageError } from './common';
 import { formatSummaryText } from './text';
 import { eventJson, eventText } from './watchEvents';
@@ -50,7 +50,8 @@ export async function watchCommand(argv: string[]): Promise<number> {
   const name = spec.kind === 'stdin' ? 'stdin' : positionals[0];
   const json = values.json === true;
 
-  const model = new CaptureModel({ name, consomme: { windowScale, uptimeEpoch } });
+  // An endless stream keeps the default live history; its stalls and findings stay in the summary.
+  const model = new CaptureModel({ name, consomme: { windowScale, uptimeEpoch }, history: DEFAULT_LIVE_HISTORY });
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const onUpdate = (update: ModelUpdate) => {
     const now = Date.now() / 1000;

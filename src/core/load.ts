@@ -31,6 +31,8 @@ export interface LoadOptions {
   progressBytes?: number;
   chunkSize?: number;
   signal?: AbortSignal;
+  /** Read the file as this kind without telling it by its content ('capture': a trace gets the capture reader's error). */
+  kind?: SourceKind;
 }
 
 export interface LoadedModel {
@@ -44,7 +46,7 @@ export interface LoadedModel {
 
 /** Reads `path` (and the engine file); throws CaptureError or SourceError when a file is not one we read. */
 export async function loadModel(path: string, options: LoadOptions = {}): Promise<LoadedModel> {
-  const kind = await sniffFile(path);
+  const kind = options.kind ?? (await sniffFile(path));
   if (kind !== 'capture' && options.engineFile) throw new SourceError(`${path} is a NAT trace or log already; give a capture beside ${options.engineFile}`);
   const model = new CaptureModel({ name: path, kind, consomme: options.consomme, samples: options.samples, extraWarnings: options.extraWarnings });
   await readIntoModel(path, model, options);

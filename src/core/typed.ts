@@ -4,13 +4,13 @@
  * (`ColumnSet`, or `columnFields` / `growColumns` for a class that keeps its columns as fields).
  */
 
-export type TypedArray = Float64Array | Uint32Array | Int32Array | Uint16Array | Int8Array | Uint8Array;
+export type TypedArray = Float64Array | Uint32Array | Int32Array | Uint16Array | Int8Array | Uint8Array | Float32Array;
 type TypedCtor = { new (n: number): TypedArray };
 
-/** A copy of `a` with room for `capacity` elements. */
+/** A copy of `a` with room for `capacity` elements (fewer than it has: the first `capacity` of them). */
 export function grow<T extends TypedArray>(a: T, capacity: number): T {
   const b = new (a.constructor as new (n: number) => T)(capacity);
-  b.set(a);
+  b.set(a.length > capacity ? a.subarray(0, capacity) : a);
   return b;
 }
 

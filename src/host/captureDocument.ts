@@ -90,7 +90,9 @@ export class CaptureDocument implements vscode.CustomDocument {
   }
 
   private readyWorker(): CaptureWorker {
-    if (this.current.kind !== 'ready' || !this.worker) throw new Error(this.current.kind === 'loading' ? 'the capture is still being read' : 'the capture could not be read');
+    // The worker answers from its first update on: a view being shown can be queried while the rest is read.
+    const shown = this.current.kind === 'ready' || (this.current.kind === 'loading' && this.current.capture !== undefined);
+    if (!shown || !this.worker) throw new Error(this.current.kind === 'loading' ? 'the capture is still being read' : 'the capture could not be read');
     return this.worker;
   }
 

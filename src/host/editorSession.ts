@@ -129,7 +129,9 @@ export class EditorSession implements vscode.Disposable {
     const fileName = this.document.fileName;
     switch (state.kind) {
       case 'loading':
-        this.post({ type: MessageType.Progress, bytesRead: state.bytesRead, fileSize: state.fileSize, ...(state.capture ? { capture: state.capture } : {}) });
+        // Every update of the model goes out as a summary (rising revision); the byte count after it keeps the reading bar.
+        if (state.capture) this.post({ type: MessageType.Summary, capture: state.capture });
+        this.post({ type: MessageType.Progress, bytesRead: state.bytesRead, fileSize: state.fileSize });
         break;
       case 'ready':
         this.post({ type: MessageType.Summary, capture: state.view });

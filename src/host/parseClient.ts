@@ -9,7 +9,7 @@ import type { FromWorkerMessage, ParseJob, ToWorkerMessage } from './workerProto
 
 export type ParseOutcome = { kind: 'ok'; view: CaptureView } | { kind: 'failed'; failure: Failure };
 
-/** Reading progress: bytes read of the file's size, and the capture so far. */
+/** Reading progress: bytes read of the file's size, and the capture analysed so far (an update before the final one). */
 export interface ParseProgress {
   bytesRead: number;
   fileSize: number;
@@ -52,11 +52,9 @@ export class CaptureWorker {
     });
     this.worker.on('message', (msg: FromWorkerMessage) => {
       switch (msg.type) {
-        case 'progress':
-          if (!this.settled) onProgress(msg);
-          break;
-        case 'done':
-          this.settle({ kind: 'ok', view: msg.view });
+        case 'update':
+          if (msg.final) this.settle({ kind: 'ok', view: msg.view });
+          else if (!this.settled) onProgress({ bytesRead: msg.bytesRead, fileSize: msg.fileSize, capture: msg.view });
           break;
         case 'notCapture':
           this.settle({ kind: 'failed', failure: { kind: 'notCapture', reason: msg.reason, offset: msg.offset } });

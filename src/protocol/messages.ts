@@ -125,9 +125,9 @@ export interface ProgressMessage {
   bytesRead: number;
   fileSize: number;
   /**
-   * While reading, about once a second: the capture so far, so the flow list fills in as flows
-   * appear. Flows and packet counts only (at most the first 2000 flows; `health` all zero, no
-   * stalls or findings, `format` null): the analysis runs once the whole file is read.
+   * Flows and counts only, no analysis. The host no longer sends it: while a capture
+   * is read, each update of the model goes out as a SummaryMessage (analysed, `revision` rising,
+   * `complete` false) followed by a ProgressMessage with the byte count.
    */
   capture?: CaptureView;
 }

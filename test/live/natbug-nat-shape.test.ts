@@ -111,7 +111,7 @@ test('NAT shape, buggy: every closure below one segment is an episode; replies t
   const subSegment = stalls.filter((e) => e.startWindow > 0);
   assert.ok(subSegment.length >= 1, 'at least one closure to a non-zero window below one segment');
   const t = flow.packets;
-  const onOffer = windowOnOffer(flow, 1, (i) => analysis.analyzer.out.win[i]);
+  const onOffer = windowOnOffer(flow, 1, (i) => analysis.analyzer.out.window(i));
   const frameTime = new Map<number, number>();
   for (let i = 0; i < t.length; i++) frameTime.set(t.frame[i], t.time[i]);
   let previousEnd = -Infinity;
@@ -153,7 +153,7 @@ test('NAT shape, buggy: every closure below one segment is an episode; replies t
 
 test('NAT shape, fixed: every closure below one segment is an episode ended by the receiver\'s own update, nothing owed', { skip, timeout: 180_000 }, keeping(async () => {
   const { flow, analysis, trace, checked, stalls } = await natShape('fixed');
-  const onOffer = windowOnOffer(flow, 1, (i) => analysis.analyzer.out.win[i]);
+  const onOffer = windowOnOffer(flow, 1, (i) => analysis.analyzer.out.window(i));
   assertSameEpisodes(stalls, checked);
   assert.equal(analysis.findings.filter((f) => f.kind === 'window_closed_empty_queue').length, 0, 'full-size segments: no tiny-segment finding');
   assert.equal(analysis.findings.filter((f) => f.kind === 'window_update_owed').length, 0);

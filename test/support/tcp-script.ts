@@ -181,11 +181,11 @@ export function analyze(c: Conversation, context: AnalysisContext = {}): ScriptA
     packets.push({
       frame: flow.packets.frame[i],
       flags: flagNames(out.flags[i]),
-      win: out.win[i],
+      win: out.window(i),
       winShift: out.winShift[i],
       bif: out.bytesInFlight[i] === BIF_UNSET ? null : out.bytesInFlight[i],
-      dupAck: out.dupAckNum[i],
-      ackRtt: Number.isNaN(out.ackRtt[i]) ? null : out.ackRtt[i],
+      dupAck: out.dupAck(i),
+      ackRtt: Number.isNaN(out.ackRtt(i)) ? null : out.ackRtt(i),
     });
   }
   return { flow, analysis, packets };

@@ -84,7 +84,7 @@ if (!corpusAvailable()) {
           const known = TOLERATED[id];
           const expectedBif = known ? known.bytesInFlight : row[cBif];
           if (known) tolerated++;
-          const got = [out.win[i], ws, bif, out.dupAckNum[i] || null];
+          const got = [out.window(i), ws, bif, out.dupAck(i) || null];
           const want = [row[cWin], row[cWs], expectedBif, row[cDup]];
           if (JSON.stringify(got) !== JSON.stringify(want)) mismatches.push(`${id}: win, scale factor, bytes in flight, dup ACK # ${JSON.stringify(got)} vs tshark ${JSON.stringify(want)}`);
         }

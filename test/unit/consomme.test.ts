@@ -56,7 +56,7 @@ describe('consomme log reader', () => {
     assert.equal(p.winRaw[0], 0x3f);
     assert.equal(p.len[0], 0x5b4);
     assert.equal(p.tcpFlags[0], TcpFlag.ACK);
-    assert.equal(p.secDelta[0], 0);
+    assert.equal(p.secDelta(0), 0);
     assert.equal(ingest.capture.flows.timeOrigin.sec, 12);
     assert.equal(ingest.capture.flows.timeOrigin.nsec, 725381164);
   });

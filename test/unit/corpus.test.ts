@@ -129,7 +129,7 @@ function comparePackets(ingest: CaptureIngest, oracle: Oracle, known: KnownDiffe
       }
       const tcpLen = known?.streams?.[flow.id]?.payload_a_to_b !== undefined ? p.len[i] : row[cLen];
       assert.deepEqual(
-        [flow.id, p.dir[i], formatEpoch(origin.sec + p.secDelta[i], p.nsec[i]), p.len[i], p.seq[i], p.ack[i], p.tcpFlags[i], p.winRaw[i]],
+        [flow.id, p.dir[i], formatEpoch(origin.sec + p.secDelta(i), p.nsec[i]), p.len[i], p.seq[i], p.ack[i], p.tcpFlags[i], p.winRaw[i]],
         [row[cStream], row[cDir], known?.epochs?.[p.frame[i]] ?? row[cTime], tcpLen, row[cSeq], row[cAck], row[cFlags], row[cWin]],
         `frame ${p.frame[i]}: flow, dir, epoch, len, seq, ack, flags, window`,
       );

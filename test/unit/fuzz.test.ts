@@ -129,7 +129,7 @@ function runPipeline(input: Uint8Array, feed: FeedOptions) {
   const flows = sink.flows.flows.map((f) => {
     const p = f.packets;
     const n = p.length;
-    const columns = [p.frame, p.time, p.dir, p.seq, p.ack, p.len, p.winRaw, p.tcpFlags, p.opts, p.wireLen].map((c) => hash(c.subarray(0, n)));
+    const columns = [p.frame, p.time, p.dir, p.seq, p.ack, p.len, p.winRaw, p.tcpFlags, p.opts].map((c) => hash(c.subarray(0, n)));
     return [f.a, f.b, f.packetCount, f.payloadBytes, f.wireBytes, f.handshake, f.firstFrame, f.lastFrame, columns, hash(p.sackEdges.subarray(0, p.sackUsed))];
   });
   const pipeline = { packets: sink.packets, tcp: sink.tcpPackets, truncated: sink.tcpTruncated, skipped: sink.skipped, flows };

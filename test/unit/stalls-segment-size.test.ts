@@ -36,7 +36,7 @@ function burst(c: Conversation, n: number, len: number, t: number, ts?: boolean)
 /** The segment size of the data a sends to b. */
 function segmentOf(c: Conversation): SegmentSize {
   const { analysis, flow } = analyze(c);
-  return effectiveSegmentSize(flow, 1, (i) => analysis.analyzer.out.win[i]);
+  return effectiveSegmentSize(flow, 1, (i) => analysis.analyzer.out.window(i));
 }
 
 describe('effective segment size per MSS combination', () => {

@@ -1,7 +1,7 @@
 /**
  * The capture worker and the host's handle on it, without VS Code: the worker (bundled here with
- * esbuild, as esbuild.mjs does) reads a capture, posts the view, then answers series and packet
- * queries by id with typed arrays; errors come back as errors; dispose rejects what is pending and
+ * esbuild, as esbuild.mjs does) reads a capture, posts updates of the view and a final one, answers
+ * series and packet queries by id with typed arrays; errors come back as errors; dispose rejects what is pending and
  * cancel stops a worker that is still reading.
  */
 import assert from 'node:assert/strict';
@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { build } from 'esbuild';
 import { CaptureWorker, type ParseProgress } from '../../src/host/parseClient';
+// @ts-expect-error -- a plain .mjs script without types
+import { writeSyntheticPcap } from '../../bench/synth.mjs';
 
 const DEMO = 'test/fixtures/demo.pcap';
 let dir = '';
@@ -26,19 +28,16 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const open = (path = DEMO, onProgress: (p: ParseProgress) => void = () => {}) => new CaptureWorker(workerPath, { path, fileName: 'demo.pcap' }, onProgress);
 
 describe('capture worker', () => {
-  it('reads the capture (progress with the flows so far), then answers series and packet queries with typed arrays', async () => {
+  it('reads the capture (a small one in one final update), then answers series and packet queries with typed arrays', async () => {
     const progress: ParseProgress[] = [];
     const worker = open(DEMO, (p) => progress.push(p));
     try {
       const outcome = await worker.result;
-      // Small files read in under a second: only the progress at the end of the file, before the analysis.
-      assert.equal(progress.length, 1);
-      assert.equal(progress[0].bytesRead, progress[0].fileSize);
-      assert.deepEqual(
-        progress[0].capture.flows.map((f) => [f.a, f.b]),
-        outcome.kind === 'ok' ? outcome.view.flows.map((f) => [f.a, f.b]) : [],
-      );
-      assert.deepEqual(progress[0].capture.findings, []);
+      // A small file is read in one chunk: no update before the final one, which is analysed and complete.
+      assert.equal(progress.length, 0);
+      assert.equal(outcome.kind === 'ok' && outcome.view.complete, true);
+      assert.equal(outcome.kind === 'ok' && outcome.view.revision, 1);
+      assert.deepEqual(outcome.kind === 'ok' && outcome.view.findings.map((f) => f.id), outcome.kind === 'ok' && outcome.view.findings.map((_, k) => k));
       assert.equal(outcome.kind, 'ok');
       if (outcome.kind !== 'ok') return;
       assert.equal(outcome.view.fileName, 'demo.pcap');
@@ -55,6 +54,31 @@ describe('capture worker', () => {
       const details = await worker.packetDetails(0, frame);
       assert.equal(details.frame, frame);
       assert.equal(details.direction, 'ab');
+    } finally {
+      worker.dispose();
+    }
+  });
+
+  it('posts updates while a larger file is read: the first with flows, analysed, revisions rising; queries answered before the end', async () => {
+    const big = join(dir, 'synth.pcap');
+    writeSyntheticPcap(big, { packets: 60_000, flows: 3 });
+    const progress: ParseProgress[] = [];
+    let early: Promise<unknown> | undefined;
+    const worker = new CaptureWorker(workerPath, { path: big, fileName: 'synth.pcap' }, (p) => {
+      progress.push(p);
+      early ??= worker.series({ flowId: 0, direction: 'ab', t0: 0, t1: 100, pixelWidth: 100 });
+    });
+    try {
+      const outcome = await worker.result;
+      assert.ok(progress.length >= 1, 'at least the first update comes before the end');
+      assert.ok(progress[0].bytesRead < progress[0].fileSize && progress[0].capture.flows.length > 0);
+      assert.equal(progress[0].capture.complete, false);
+      const revisions = [...progress.map((p) => p.capture.revision!), outcome.kind === 'ok' ? outcome.view.revision! : -1];
+      assert.deepEqual(revisions, [...revisions].sort((x, y) => x - y));
+      assert.equal(new Set(revisions).size, revisions.length);
+      assert.equal(outcome.kind === 'ok' && outcome.view.complete, true);
+      const answered = (await early) as { segments: { time: Float64Array } };
+      assert.ok(answered.segments.time.length > 0, 'a query during reading is answered from the model as it is');
     } finally {
       worker.dispose();
     }

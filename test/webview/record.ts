@@ -3,12 +3,12 @@
  *
  *   npx tsx test/webview/record.ts CAPTURE OUT.json [--ss SAMPLES]
  *
- * CAPTURE may be a NAT trace or log too: it is read like the editor's worker reads it (loadModel).
+ * CAPTURE may be a NAT trace or log too: it is read like the editor's worker reads it (loadModel, a CaptureModel).
  * The summary (as the Summary message), the series of flow 0 and of every flow with stalls or
  * findings, both directions, over the whole flow at 1200 pixels plus a zoom around the flow's first
  * stall, and packet details (every packet of those flows when there are few, else the first data
  * segment, the first zero window and the frames of stalls and findings). The same core functions
- * as the worker (buildSeries, packetDetails, toCaptureView); typed arrays stored with typed-json.ts.
+ * as the worker (CaptureModel.view, buildSeries, packetDetails); typed arrays stored with typed-json.ts.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
@@ -18,7 +18,6 @@ import { TcpFlag } from '../../src/core/decode/segment';
 import type { Flow } from '../../src/core/flows/flow';
 import { loadModel } from '../../src/core/load';
 import { parseSsSamples } from '../../src/core/trace/ss';
-import { toCaptureView } from '../../src/core/view/captureView';
 import { packetDetails } from '../../src/core/view/packet';
 import { buildSeries } from '../../src/core/view/series';
 import { type CaptureView, type Direction, MessageType, type PacketDetails, type SeriesQuery, type SeriesResult, type SummaryMessage } from '../../src/protocol';
@@ -42,7 +41,8 @@ export async function record(capture: string, ssPath?: string): Promise<Recorded
   const flows = model.ingest.flows.flows;
   const analyses = model.analyses;
   const fileName = basename(capture);
-  const summary = toCaptureView(model.summary, fileName, undefined, (id) => analyses[id]?.limitedBy);
+  // The view the worker's final update carries (stable ids, revision, the capture's comments).
+  const summary = model.model.view(fileName);
   const recorded = flows.filter((f) => f.id === 0 || analyses[f.id].stalls.length > 0 || analyses[f.id].findings.length > 0);
   const series = recorded.flatMap((f) => queriesFor(f, analyses[f.id]).map((query) => ({ query, result: buildSeries(f, analyses[f.id], query) })));
   const total = recorded.reduce((n, f) => n + f.packets.length, 0);

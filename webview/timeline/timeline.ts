@@ -122,6 +122,15 @@ export class Timeline {
     return { packet: this.selected ?? this.hovered, hoverX: this.hoverX };
   }
 
+  /**
+   * The capture grew (a later revision of the summary, issue 13): answers cached for the old data are
+   * dropped, so the next draw asks again; the first answer brings the flow's new extent (onSeries),
+   * and an unzoomed view widens to it.
+   */
+  dataChanged(): void {
+    this.cache.clear();
+  }
+
   /** Shows a flow (or none), restoring a persisted view window when given. */
   setFlow(flow: FlowRow | null, stalls: StallRow[], direction: Direction, view?: { t0: number; t1: number }): void {
     const same = flow && this.flow?.id === flow.id;

@@ -74,20 +74,11 @@ export interface FlowAnalysis {
 /** Run (or continue) the sequence analysis of a flow and summarise it. */
 export function analyzeFlow(flow: Flow, context: AnalysisContext = {}, analyzer = new SequenceAnalyzer(flow)): FlowAnalysis {
   analyzer.run();
-  const p = flow.packets;
   const out = analyzer.out;
-  const counts = new Map<number, number>();
-  const maxBif = [-1, -1];
-  const minWin = [Infinity, Infinity];
-  for (let i = 0; i < p.length; i++) {
-    const f = out.flags[i];
-    if (f) for (const [bit] of FLAG_NAMES) if (f & bit) counts.set(bit, (counts.get(bit) ?? 0) + 1);
-    const d = p.dir[i];
-    if (out.bytesInFlight[i] > maxBif[d]) maxBif[d] = out.bytesInFlight[i];
-    if (out.win[i] < minWin[d]) minWin[d] = out.win[i];
-  }
+  // Counted as the analyzer went (it never revisits a packet): nothing to scan here.
+  const { flagCounts: counts, maxBytesInFlight: maxBif, minWindow: minWin } = analyzer.totals;
   const flagCounts: Record<string, number> = {};
-  for (const [bit, name] of FLAG_NAMES) if (counts.has(bit)) flagCounts[name] = counts.get(bit)!;
+  for (const [bit, name] of FLAG_NAMES) if (counts[Math.log2(bit)]) flagCounts[name] = counts[Math.log2(bit)];
   const num = (v: number) => (v < 0 || v === Infinity ? null : v);
   const engine = context.engine?.[flow.id];
   const windowScale = { a: sideScale(flow, analyzer, 0, engine), b: sideScale(flow, analyzer, 1, engine) };
@@ -153,7 +144,7 @@ function windowBytes(flow: Flow, analyzer: SequenceAnalyzer, scale: SideScale): 
   const out = analyzer.out;
   // An assumed shift applies to raw windows only when the handshake did not set one (a log without SYNs).
   const raw = scale.source === 'inferred' || (scale.source === 'assumed' && !scale.fromHandshake);
-  if (!raw || scale.shift === null) return (i) => out.win[i];
+  if (!raw || scale.shift === null) return (i) => out.window(i);
   const factor = 2 ** scale.shift;
   const p = flow.packets;
   return (i) => p.winRaw[i] * factor;

@@ -18,6 +18,8 @@ const FAST_RETRANS_WINDOW_NS = 20_000_000;
 const DEFAULT_OOO_THRESHOLD_NS = 3_000_000;
 /** Before any reference packet Wireshark measures from time 0, the epoch: longer than any threshold. */
 const LONG_AGO = Number.MAX_SAFE_INTEGER;
+/** An unacknowledged segment's packet index once that packet left the history: its ACK gets no RTT. */
+const GONE = 0xffffffff;
 /** Wireshark stores -1 in its unsigned dup-ACK counter after an "ACKed unseen segment"; it then counts as ≥ 2. */
 const DUPACK_AFTER_UNSEEN = -1;
 
@@ -40,17 +42,53 @@ export class SequenceAnalyzer {
   private initialRttNs = 0;
   private lastSyn = -1;
   private processed = 0;
+  /** Over every packet analysed, also those that left a bounded history: packets per flag bit, largest bytes in flight and smallest window per direction. */
+  readonly totals = { flagCounts: new Uint32Array(16), maxBytesInFlight: [-1, -1], minWindow: [Infinity, Infinity] };
 
   constructor(private readonly flow: Flow) {
-    this.out = new AnalysisColumns(Math.max(flow.packets.length, 16));
+    this.out = new AnalysisColumns(Math.max(flow.packets.length, 16), flow.packets);
   }
 
   run(): void {
     const n = this.flow.packets.length;
     this.out.ensure(n);
     for (let i = this.processed; i < n; i++) this.step(i);
-    this.processed = n;
     this.out.length = n;
+    this.tally(this.processed, n);
+    this.processed = n;
+  }
+
+  /** Count what packets `from..to` showed (a packet's results never change once analysed): the totals cost nothing per refresh. */
+  private tally(from: number, to: number): void {
+    const out = this.out;
+    const dir = this.flow.packets.dir;
+    const { flagCounts, maxBytesInFlight, minWindow } = this.totals;
+    for (let i = from; i < to; i++) {
+      const f = out.flags[i];
+      if (f) for (let bit = 0; bit < 16; bit++) if (f & (1 << bit)) flagCounts[bit]++;
+      const d = dir[i];
+      if (out.bytesInFlight[i] > maxBytesInFlight[d]) maxBytesInFlight[d] = out.bytesInFlight[i];
+      const win = out.window(i);
+      if (win < minWindow[d]) minWindow[d] = win;
+    }
+  }
+
+  /**
+   * The flow's first `k` packets left its columns (bounded history, model/history.ts): move this
+   * analysis's columns and packet indices with them. A reference to a packet that left counts as
+   * "long ago", as before any packet: history is minutes, every threshold here is far below that.
+   */
+  dropFirst(k: number): void {
+    this.out.dropFirst(k);
+    this.processed -= k;
+    const shift = (i: number) => (i >= k ? i - k : -1);
+    this.lastSyn = shift(this.lastSyn);
+    for (const d of this.dirs) {
+      d.lastackIndex = shift(d.lastackIndex);
+      d.nextseqIndex = shift(d.nextseqIndex);
+      const u = d.unacked;
+      for (let j = 0; j < u.count; j++) u.index[j] = u.index[j] >= k ? u.index[j] - k : GONE;
+    }
   }
 
   private step(i: number): void {
@@ -78,24 +116,19 @@ export class SequenceAnalyzer {
     const ack = p.ack[i];
     if (flags & ACK) rev.validBif = true;
 
-    if (flags & SYN) {
-      out.win[i] = window;
-      out.winShift[i] = -3;
-    } else {
-      out.winShift[i] = fwd.scale;
-      out.win[i] = fwd.scale > 0 ? window * SCALE_FACTOR[fwd.scale] : window;
-    }
+    // The calculated window (out.window(i)) follows from the raw window and this shift.
+    out.winShift[i] = flags & SYN ? -3 : fwd.scale;
 
     let f = 0;
     out.bytesInFlight[i] = BIF_UNSET;
-    out.dupAckNum[i] = 0;
-    out.ackRtt[i] = NaN;
+    out.setDupAck(i, 0);
+    out.ackedBack[i] = 0;
 
     // Our persist-probe flag: anything sent into a zero window, incl. Linux's zero-length probe at SND.UNA − 1.
     if (rev.window === 0 && !(flags & (SYN | RST)) && (seglen > 0 || ((seq + 1) >>> 0) === rev.lastack)) f |= Flag.PERSIST_PROBE;
 
     f |= this.forwardChecks(fwd, rev, seq, ack, seglen, flags, window);
-    if (f & Flag.DUPLICATE_ACK) out.dupAckNum[i] = fwd.dupacknum;
+    if (f & Flag.DUPLICATE_ACK) out.setDupAck(i, fwd.dupacknum);
     if (ack !== fwd.lastack) fwd.dupacknum = 0;
 
     // ACKed segment that wasn't captured: this ACK covers data beyond what the peer was seen to send in order.
@@ -124,6 +157,7 @@ export class SequenceAnalyzer {
     if (seglen > 0) this.bytesInFlight(fwd, rev, flags, i);
     fwd.sackedBytes = p.opts[i] & TcpOpt.SACK ? this.sackedBytes(i) : 0;
     out.flags[i] = f & (Flag.FAST_RETRANSMISSION | Flag.SPURIOUS_RETRANSMISSION) ? f | Flag.RETRANSMISSION : f;
+    out.seenFlags |= out.flags[i];
     // Options take effect after the packet is analysed, so a window-scale option counts from the next packet on.
     this.windowScaling(i, d, flags);
     // Initial RTT: the last SYN to the first ACK without SYN that follows it (0 counts as not measured).
@@ -136,8 +170,7 @@ export class SequenceAnalyzer {
 
   /** Exact nanoseconds from packet `j` to packet `i` (exact while under 2^53 ns, about 104 days). */
   private nsBetween(i: number, j: number): number {
-    const p = this.flow.packets;
-    return (p.secDelta[i] - p.secDelta[j]) * 1e9 + (p.nsec[i] - p.nsec[j]);
+    return this.flow.packets.nsBetween(i, j);
   }
 
   /** Window scale from the options (any segment) and the SYN rules of Wireshark's verify_tcp_window_scaling. */
@@ -239,10 +272,14 @@ export class SequenceAnalyzer {
     const u = rev.unacked;
     let kept = 0;
     let rtt = NaN;
+    let acked = -1;
     for (let k = 0; k < u.count; k++) {
       if (ack === u.end[k]) {
         // Wireshark walks newest to oldest and keeps the last match: the oldest segment ending here.
-        if (Number.isNaN(rtt)) rtt = time - u.time[k];
+        if (Number.isNaN(rtt)) {
+          rtt = time - u.time[k];
+          acked = u.index[k];
+        }
         continue;
       }
       if (gt(ack, u.seq[k]) && le(ack, u.end[k])) u.seq[k] = ack; // partly acknowledged
@@ -251,13 +288,14 @@ export class SequenceAnalyzer {
       }
     }
     u.count = kept;
-    if (rtt > 0) this.out.ackRtt[i] = rtt; // Wireshark hides a zero RTT
+    // Wireshark hides a zero RTT; the RTT is kept as the way back to that segment (out.ackRtt(i)).
+    if (rtt > 0 && acked <= i) this.out.setAckedBack(i, i - acked);
   }
 
   /** Sum of the SACK blocks of packet `i`; like Wireshark, only the first three blocks count. */
   private sackedBytes(i: number): number {
     const p = this.flow.packets;
-    const at = p.sackAt[i];
+    const at = p.sackAt(i);
     const n = Math.min(p.sackCount[i], 3);
     let sum = 0;
     for (let k = 0; k < n; k++) sum += (p.sackEdges[at + 2 * k + 1] - p.sackEdges[at + 2 * k]) >>> 0;

@@ -55,7 +55,11 @@ const DEFAULT_RTT = 0.01;
 export function flowRtt(out: AnalysisColumns, initialRtt: number | null): number {
   if (initialRtt && initialRtt > 0) return initialRtt;
   let best = Infinity;
-  for (let i = 0; i < out.length; i++) if (out.ackRtt[i] > 0 && out.ackRtt[i] < best) best = out.ackRtt[i];
+  for (let i = 0; i < out.length; i++) {
+    if (out.ackedBack[i] === 0) continue;
+    const rtt = out.ackRtt(i);
+    if (rtt > 0 && rtt < best) best = rtt;
+  }
   return best === Infinity ? DEFAULT_RTT : best;
 }
 
@@ -235,5 +239,5 @@ function mediumReply(rtt: number): number {
 
 /** Exact nanoseconds from packet `j` to packet `i`. */
 function nsBetween(p: Flow['packets'], i: number, j: number): number {
-  return (p.secDelta[i] - p.secDelta[j]) * 1e9 + (p.nsec[i] - p.nsec[j]);
+  return p.nsBetween(i, j);
 }

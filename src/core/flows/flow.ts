@@ -67,6 +67,17 @@ export class Flow {
     readonly portB: number,
   ) {}
 
+  /** Forget the first `k` packets (bounded history, model/history.ts): columns, option values and counts of what left. */
+  dropFirst(k: number): void {
+    if (k <= 0) return;
+    if (this.trimmed === 0) this.firstTime = this.packets.time[0];
+    this.packets.dropFirst(k);
+    this.trimmed += k;
+    const moved = [...this.optionValues].filter(([i]) => i >= k);
+    this.optionValues.clear();
+    for (const [i, v] of moved) this.optionValues.set(i - k, v);
+  }
+
   /** The window-scale shift carried by packet `i`, if it had the option. */
   optionShift(i: number): number | undefined {
     const v = this.optionValues.get(i);

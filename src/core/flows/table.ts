@@ -44,6 +44,11 @@ export class FlowTable {
   private t0Nsec = 0;
   private haveT0 = false;
 
+  /** The flow the latest packet was filed with (its last packet is the newest; the live edge). */
+  get lastFlow(): Flow | undefined {
+    return this.last;
+  }
+
   /** Set the capture's time origin (the first packet's timestamp, TCP or not). */
   setTimeOrigin(sec: number, nsec: number): void {
     this.t0Sec = sec;
@@ -128,6 +133,7 @@ export class FlowTable {
     addresses.set(seg.src.subarray(0, addrLen), 0);
     addresses.set(seg.dst.subarray(0, addrLen), 16);
     const flow = new Flow(id, seg.ipVersion, addresses, seg.srcPort, seg.dstPort);
+    flow.packets.originNsec = this.t0Nsec;
     this.flows.push(flow);
     if (id >= this.older.length) {
       const grown = new Int32Array(this.older.length * 2);
@@ -160,10 +166,8 @@ export class FlowTable {
     const p = flow.packets;
     const i = p.next();
     p.frame[i] = rec.frame;
-    const secDelta = rec.tsSec - this.t0Sec;
-    p.secDelta[i] = secDelta;
     p.nsec[i] = rec.tsNsec;
-    p.time[i] = secDelta + (rec.tsNsec - this.t0Nsec) * 1e-9;
+    p.time[i] = rec.tsSec - this.t0Sec + (rec.tsNsec - this.t0Nsec) * 1e-9;
     p.dir[i] = dir;
     p.seq[i] = seg.seq;
     p.ack[i] = seg.ack;
@@ -171,7 +175,6 @@ export class FlowTable {
     p.winRaw[i] = seg.window;
     p.tcpFlags[i] = flags;
     p.opts[i] = seg.options;
-    p.wireLen[i] = rec.origLen;
     if (seg.sackCount > 0) p.addSack(i, seg.sack, seg.sackCount);
     if (seg.options & (TcpOpt.WSCALE | TcpOpt.MSS)) {
       const mss = seg.options & TcpOpt.MSS ? seg.mss : 0xffff;

@@ -7,29 +7,28 @@
  */
 import { analyzeFlow, type FlowAnalysis } from '../analysis/analyze';
 import { SequenceAnalyzer } from '../analysis/sequence';
-import { CaptureReader } from '../capture/reader';
+import type { CaptureReader } from '../capture/reader';
 import type { CaptureWarning } from '../capture/types';
 import type { Flow } from '../flows/flow';
-import { CaptureIngest } from '../ingest';
+import type { CaptureIngest } from '../ingest';
 import type { LiveStatus } from '../live/types';
 import { commentRows } from '../report/noteRows';
 import { analysisWarnings, formatEpoch, skipWarnings, summarizeFlow, type CaptureSummary, type FlowSummary } from '../summary';
-import type { ConsommeLogReader, ConsommeOptions } from '../trace/consomme';
+import type { ConsommeOptions } from '../trace/consomme';
 import type { EngineFlow } from '../trace/engine';
-import type { NatTraceReader } from '../trace/natTrace';
-import { traceReader, traceResult, type SourceKind, type TraceRead } from '../trace/source';
+import type { SourceKind } from '../trace/source';
 import { engineSourceSummary, type EngineSourceSummary } from '../trace/sourceSummary';
 import { sameEndpoint, type SsSample } from '../trace/ss';
-import { TraceIngest } from '../trace/traceIngest';
 import { toCaptureView } from '../view/captureView';
 import type { CaptureView } from '../../protocol';
 import { HistoryTrimmer, type HistoryLimit } from './history';
 import { LiveTracker } from './liveState';
+import { ModelInput } from './modelInput';
 import { StableIds, type ModelEvent } from './stableIds';
-import { StreamSniffer } from './streamSniffer';
 
 export type { ModelEvent } from './stableIds';
 export type { HistoryLimit } from './history';
+export { DEFAULT_LIVE_HISTORY } from './history';
 
 export interface ModelOptions {
   /** What the data is called in messages: a file path or a live source's label. */
@@ -62,14 +61,9 @@ export interface MergedEngine {
 }
 
 export class CaptureModel {
-  private captureIngest: CaptureIngest;
   /** Times the per-flow analysis ran (a flow re-analysed counts again): tests check only grown flows are. */
   analysisRuns = 0;
-  private kind: SourceKind | undefined;
-  private readonly sniffer = new StreamSniffer();
-  private reader: CaptureReader | undefined;
-  private traceIngest: TraceIngest | undefined;
-  private traceLines: NatTraceReader | ConsommeLogReader | undefined;
+  private readonly input: ModelInput;
   private ended = false;
   private readonly analyzers: (SequenceAnalyzer | undefined)[] = [];
   private readonly analyses: (FlowAnalysis | undefined)[] = [];
@@ -77,6 +71,8 @@ export class CaptureModel {
   /** What each flow looked like at its last analysis (packets, ICMP errors, engine facts): a change means it grew. */
   private readonly analysedAt: string[] = [];
   private readonly ids = new StableIds();
+  /** Flows whose oldest packets left since their last analysis (markTrimmed). */
+  private readonly trimmedSinceAnalysis = new Set<number>();
   private pending: ModelEvent[] = [];
   private pendingChanged = new Set<number>();
   private rev = 0;
@@ -89,25 +85,23 @@ export class CaptureModel {
   constructor(readonly options: ModelOptions) {
     this.samples = [...(options.samples ?? [])];
     this.live = new LiveTracker(options.now ?? Date.now);
-    this.kind = options.kind;
-    this.captureIngest = this.kind && this.kind !== 'capture' ? this.startTrace(this.kind) : new CaptureIngest();
-    if (this.kind === 'capture') this.reader = new CaptureReader(this.ingest);
+    this.input = new ModelInput(options.kind, options.consomme);
     this.history = options.history ? new HistoryTrimmer(options.history) : undefined;
   }
 
   /** The flow table and decoder counts (for a trace or log, the one its segments are filed into). */
   get ingest(): CaptureIngest {
-    return this.captureIngest;
+    return this.input.ingest;
   }
 
   /** The capture reader (its format, warnings, interfaces), undefined for a trace or log. */
   get captureReader(): CaptureReader | undefined {
-    return this.reader;
+    return this.input.captureReader;
   }
 
   /** The format, once told (undefined before the first bytes that tell it). */
   get sourceKind(): SourceKind | undefined {
-    return this.kind;
+    return this.input.kind;
   }
 
   /** Packets (or trace segments) read so far, kept or not. */
@@ -132,44 +126,28 @@ export class CaptureModel {
   push(chunk: Uint8Array): void {
     if (this.ended) throw new Error(`${this.options.name}: data after the end`);
     this.live.dataArrived();
-    if (!this.kind) {
-      const kind = this.sniffer.push(chunk);
-      if (!kind) return;
-      this.begin(kind);
-      chunk = this.sniffer.held;
-    }
-    if (this.reader) this.reader.push(chunk);
-    else this.traceLines!.push(chunk);
-    this.live.count(this.events);
+    this.input.push(chunk);
+    this.live.count(this.input.events);
     this.history?.trim(this);
   }
 
   /** No more input: a record cut short becomes a warning; a stream too short to tell throws like an empty file. */
   end(): void {
     if (this.ended) return;
-    if (!this.kind) {
-      this.begin(this.sniffer.end());
-      const held = this.sniffer.held;
-      if (held.length > 0) {
-        if (this.reader) this.reader.push(held);
-        else this.traceLines!.push(held);
-      }
-    }
+    this.input.end();
     this.ended = true;
-    if (this.reader) this.reader.end();
-    else this.traceLines!.end();
+    // Nothing more comes: the columns need no room to grow.
+    for (const flow of this.flows) flow.packets.compact();
   }
 
   /** True once damage made the capture reader stop: later input is ignored, so a file need not be read on. */
   get isStopped(): boolean {
-    return this.reader?.isStopped ?? false;
+    return this.input.isStopped;
   }
 
   /** A layer around the data (gzip) was damaged after `what`: the rest is not read; said where the data's own problems are. */
   damaged(what: string, detail: string): void {
-    if (this.traceIngest && this.traceLines) this.traceIngest.problems.bad(this.traceLines.lines + 1, `${what}: the rest is not read`);
-    else if (this.reader) this.reader.warn(this.reader.bytesSeen, `${what} (${detail}); offsets are in the decompressed data`);
-    else (this.options.extraWarnings ??= []).push({ offset: -1, message: `${what} (${detail})` });
+    this.input.damaged(what, detail, (this.options.extraWarnings ??= []));
   }
 
   /** ss samples taken while the data arrives: they feed the measured Recv-Q of the flows they match. */
@@ -186,10 +164,7 @@ export class CaptureModel {
   /** The source was cut off at `epoch` (seconds) for `reason`: shown as a gap in view().live until data comes again. */
   markGap(reason: string, epoch: number): void {
     this.live.gap(reason, epoch);
-    // What comes after a gap is a new stream with its own header (a reconnect, a replaced file).
-    if (this.reader) this.reader.newStream();
-    // A line cut by the gap stays one malformed line instead of swallowing the next stream's first.
-    else if (this.traceLines) this.traceLines.push('\n');
+    this.input.newStream();
   }
 
   /** What the live source says of itself (LiveSink.status): fills view().live. */
@@ -228,18 +203,18 @@ export class CaptureModel {
     const ingest = this.ingest;
     const origin = ingest.flows.timeOrigin;
     const analyses = this.analyses.filter((a): a is FlowAnalysis => a !== undefined);
-    const trace = this.traceRead();
+    const trace = this.input.traceRead();
     const described = trace ? engineSourceSummary(this.options.name, trace) : this.merged;
     const summary: CaptureSummary = {
       file: this.options.name,
-      format: trace ? trace.kind : (this.reader?.format ?? null),
+      format: trace ? trace.kind : (this.captureReader?.format ?? null),
       packets: ingest.packets,
       tcpPackets: ingest.tcpPackets,
       firstPacketEpoch: ingest.packets > 0 ? formatEpoch(origin.sec, origin.nsec) : null,
       linkTypes: ingest.linkTypeStats,
       skipped: { ...ingest.skipped },
       warnings: [
-        ...(this.reader?.warnings ?? []),
+        ...(this.captureReader?.warnings ?? []),
         ...(this.options.extraWarnings ?? []),
         ...(described?.warnings ?? []),
         ...(this.history?.warnings() ?? []),
@@ -272,12 +247,14 @@ export class CaptureModel {
   analysis(id: number): FlowAnalysis | undefined {
     const flow = this.flows[id];
     if (!flow) return undefined;
+    if (this.trimmedSinceAnalysis.has(id) || !this.analyses[id]) this.forgetAnalysis(id);
     if (this.grew(flow)) this.update();
     return this.analyses[id];
   }
 
   /** Every flow's analysis as of now, by flow id. */
   allAnalyses(): FlowAnalysis[] {
+    for (const id of this.trimmedSinceAnalysis) this.forgetAnalysis(id);
     this.update();
     return this.flows.map((f) => this.analyses[f.id]!);
   }
@@ -300,6 +277,12 @@ export class CaptureModel {
     return n;
   }
 
+  /** The flow's first `k` packets left its columns (history.ts): what a NAT trace tied to packet indices moves with them. */
+  packetsLeft(flow: Flow, k: number, before: number): void {
+    this.engines?.[flow.id]?.dropFirst(k, before);
+    this.input.packetsLeft(flow, k);
+  }
+
   /** The analyzer of a flow (history.ts moves its packet indices when the oldest packets leave). */
   analyzerOf(id: number): SequenceAnalyzer | undefined {
     return this.analyzers[id];
@@ -307,7 +290,33 @@ export class CaptureModel {
 
   /** The NAT engine's knowledge of each flow, from a trace read alone or merged beside the capture. */
   get engines(): readonly (EngineFlow | undefined)[] | undefined {
-    return this.merged?.engines ?? this.traceIngest?.engines;
+    return this.merged?.engines ?? this.input.engines;
+  }
+
+  /** A flow's summary as of its last analysis. */
+  flowSummary(id: number): FlowSummary | undefined {
+    return this.summaries[id];
+  }
+
+  /** Analyse what grew now (history.ts, before packets leave): the events wait for the next refresh(). */
+  analyseGrown(): void {
+    this.update();
+  }
+
+  /** The flow's columns changed under its analysis (its history was trimmed, or its evidence changed): analyse it again at the next refresh. */
+  forgetAnalysis(id: number): void {
+    this.analysedAt[id] = '';
+  }
+
+  /**
+   * history.ts trimmed the flow's oldest packets: its summary (archive and the rest) still holds, only
+   * its analysis's packet indices moved. A flow that grows is analysed again anyway; a quiet one only
+   * when a query asks for it (so a trim does not re-analyse every old flow at once).
+   */
+  markTrimmed(id: number): void {
+    this.trimmedSinceAnalysis.add(id);
+    // A flow all of whose packets left keeps its summary; its analysis (timelines as long as the flow was) goes.
+    if (this.flows[id].packets.length === 0) this.analyses[id] = undefined;
   }
 
   /** Analyse the flows that grew, give ids, queue events (refresh() hands them out). */
@@ -319,10 +328,12 @@ export class CaptureModel {
     for (const flow of grown) {
       const analyzer = (this.analyzers[flow.id] ??= new SequenceAnalyzer(flow));
       const analysis = analyzeFlow(flow, context, analyzer);
+      if (this.ended) analyzer.out.compact();
       this.analysisRuns++;
       this.analyses[flow.id] = analysis;
       this.summaries[flow.id] = this.history ? this.history.summarize(flow, analysis, context.captureEpoch) : summarizeFlow(flow, analysis, context.captureEpoch);
       this.analysedAt[flow.id] = this.signature(flow);
+      this.trimmedSinceAnalysis.delete(flow.id);
       this.pendingChanged.add(flow.id);
     }
     this.pending.push(...this.ids.assign(grown.map((f) => this.summaries[f.id]!)));
@@ -345,31 +356,5 @@ export class CaptureModel {
     if (this.ingest.packets === 0) return (this.options.now ?? Date.now)() / 1000;
     const o = this.ingest.flows.timeOrigin;
     return o.sec + o.nsec / 1e9;
-  }
-
-  /** Packets or trace lines received, for the event rate. */
-  private get events(): number {
-    return this.traceLines ? this.traceLines.lines : this.ingest.packets;
-  }
-
-  private begin(kind: SourceKind): void {
-    this.kind = kind;
-    if (kind === 'capture') {
-      this.reader = new CaptureReader(this.ingest);
-      return;
-    }
-    this.captureIngest = this.startTrace(kind);
-  }
-
-  /** A trace or log: its own ingest (the model's capture ingest is the one inside it). */
-  private startTrace(kind: 'nat-flow-trace' | 'consomme-log'): CaptureIngest {
-    this.traceIngest = new TraceIngest();
-    this.traceLines = traceReader(kind, this.traceIngest, { consomme: this.options.consomme });
-    return this.traceIngest.capture;
-  }
-
-  private traceRead(): TraceRead | undefined {
-    if (!this.traceLines || (this.kind !== 'nat-flow-trace' && this.kind !== 'consomme-log')) return undefined;
-    return traceResult(this.kind, this.traceLines, { consomme: this.options.consomme });
   }
 }

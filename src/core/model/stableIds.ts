@@ -27,7 +27,9 @@ interface FlowKeys {
 }
 
 const stallKey = (s: StallSummary) => `${s.receiver}:${s.startFrame}`;
-const findingKey = (f: FindingSummary) => `${f.kind}:${f.frames[0] ?? f.time}`;
+/** Findings a flow has at most one of, about all of it: the same finding while its frames move as the flow grows. */
+const ONE_PER_FLOW = new Set<string>(['limited_by']);
+const findingKey = (f: FindingSummary) => (ONE_PER_FLOW.has(f.kind) ? f.kind : `${f.kind}:${f.frames[0] ?? f.time}`);
 
 export class StableIds {
   private nextStall = 0;

@@ -59,6 +59,25 @@ export class EngineFlow {
     this.buffer[this.length++] = buffer;
   }
 
+  /**
+   * The flow's first `k` packets left its columns (bounded history): packet indices move with them
+   * and what the engine said before `before` (seconds) goes: its findings were kept by the model.
+   */
+  dropFirst(k: number, before: number): void {
+    this.reasonCode.copyWithin(0, Math.min(k, this.reasonCode.length));
+    this.reasonCode.fill(0, Math.max(0, this.reasonCode.length - k));
+    const keptDrops = this.drops.filter((d) => d.time >= before);
+    this.drops.splice(0, this.drops.length, ...keptDrops);
+    for (const d of this.drops) d.index = d.index >= k ? d.index - k : -1;
+    for (const list of [this.reopened, this.closed]) list.splice(0, list.length, ...list.filter((t) => t >= before));
+    this.reopen.splice(0, this.reopen.length, ...this.reopen.filter((r) => r.time >= before));
+    // The last sample before the cut stays: it says what the queue held when the kept packets start.
+    let gone = 0;
+    while (gone + 1 < this.length && this.time[gone + 1] < before) gone++;
+    for (const c of [this.time, this.recvq, this.buffer]) c.copyWithin(0, gone, this.length);
+    this.length -= gone;
+  }
+
   setReason(index: number, reason: string): void {
     let code = this.reasonNames.indexOf(reason);
     if (code < 0) {

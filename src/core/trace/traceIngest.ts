@@ -150,6 +150,11 @@ export class TraceIngest {
     drops.push({ index: c.lastIn, time: this.relative(sec, nsec), reason, line });
   }
 
+  /** The flow's first `k` packets left its columns (bounded history): the packet indices kept here move with them. */
+  packetsLeft(flow: Flow, k: number): void {
+    for (const c of this.conns.values()) if (c.flow === flow) c.lastIn = c.lastIn >= k ? c.lastIn - k : -1;
+  }
+
   /** No more input: file what waits for a conn_open that never came. */
   finish(): void {
     for (const c of this.conns.values()) this.flush(c);

@@ -1,6 +1,5 @@
 /** Turns the core's capture summary into the plain view data the webview shows (see src/protocol/rows.ts). */
 import type { Flow } from '../flows/flow';
-import type { CaptureIngest } from '../ingest';
 import { flowBasics, type CaptureSummary, type FindingSummary, type FlowSummary } from '../summary';
 import type { FlowLimits } from '../analysis/limitedBy';
 import type { CaptureView, FlowRow } from '../../protocol';
@@ -65,28 +64,6 @@ export function toCaptureView(summary: CaptureSummary, fileName: string, ids?: I
       .sort((x, y) => x.time - y.time)
       .map(({ key, ...x }, index) => ({ id: key ?? index, ...x })),
     partial: summary.warnings.some((w) => w.message.includes('unreadable') || w.message.includes('cut short')),
-  };
-}
-
-/** Flows sent at most while reading (the list fills in; the summary at the end has them all). */
-export const MAX_PARTIAL_FLOWS = 2000;
-
-/** The capture so far, while it is still being read: flows and counts, no analysis (see ProgressMessage). */
-export function partialView(filePath: string, fileName: string, ingest: CaptureIngest): CaptureView {
-  const flows = ingest.flows.flows.slice(0, MAX_PARTIAL_FLOWS).map(flowRow);
-  return {
-    fileName,
-    filePath,
-    format: null,
-    packets: ingest.packets,
-    tcpPackets: ingest.tcpPackets,
-    linkTypes: ingest.linkTypeStats.map(({ name, packets, decoded }) => ({ name, packets, decoded })),
-    warnings: [],
-    flows,
-    health: flows.map(() => ({ stallSeconds: 0, owedSeconds: 0, findings: {} })),
-    stalls: [],
-    findings: [],
-    partial: false,
   };
 }
 

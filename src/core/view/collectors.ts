@@ -54,7 +54,8 @@ const BAR_COLUMNS = { time: Float64Array, seq: Float64Array, end: Float64Array, 
  * reported in it, at the first report's time.
  */
 export function sackBlocks(flow: Flow, lane: Int32Array, a: number, b: number, base: number, grid: PixelGrid, limit: number): SeriesResult['sacks'] {
-  const { time, sackAt, sackCount, sackEdges } = flow.packets;
+  const p = flow.packets;
+  const { time, sackCount, sackEdges } = p;
   const all = new ColumnSet(BLOCK_COLUMNS);
   const columns = new ColumnSet(BLOCK_COLUMNS);
   let column = -1;
@@ -65,8 +66,9 @@ export function sackBlocks(flow: Flow, lane: Int32Array, a: number, b: number, b
     const i = lane[k];
     const c = grid.column(time[i]);
     for (let s = 0; s < sackCount[i]; s++) {
-      const left = rel(sackEdges[sackAt[i] + 2 * s], base);
-      const right = left + ((sackEdges[sackAt[i] + 2 * s + 1] - sackEdges[sackAt[i] + 2 * s]) >>> 0);
+      const at = p.sackAt(i) + 2 * s;
+      const left = rel(sackEdges[at], base);
+      const right = left + ((sackEdges[at + 1] - sackEdges[at]) >>> 0);
       if (all.length <= limit) all.push({ time: time[i], left, right });
       if (c !== column) {
         if (column >= 0) columns.push({ time: t, left: lowest, right: highest });

@@ -58,7 +58,7 @@ export function windowReading(analysis: FlowAnalysis, side: 0 | 1): WindowReadin
 /** Window of packet `i` in bytes under `reading`. */
 export function windowBytes(flow: Flow, analysis: FlowAnalysis, reading: WindowReading, i: number): number {
   const p = flow.packets;
-  if (reading.inferredShift < 0 || p.tcpFlags[i] & TcpFlag.SYN) return analysis.analyzer.out.win[i];
+  if (reading.inferredShift < 0 || p.tcpFlags[i] & TcpFlag.SYN) return analysis.analyzer.out.window(i);
   return p.winRaw[i] * 2 ** reading.inferredShift;
 }
 

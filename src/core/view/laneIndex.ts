@@ -70,7 +70,8 @@ export function laneIndex(flow: Flow, analysis: FlowAnalysis, sender: 0 | 1): La
 
 function buildIndex(flow: Flow, analysis: FlowAnalysis, sender: 0 | 1, n: number): LaneIndex {
   const { time, dir, tcpFlags, len: lens, seq: seqs, ack: acksRaw, winRaw, frame, opts, sackCount } = flow.packets;
-  const { flags: aflags, win: calcWin, bytesInFlight } = analysis.analyzer.out;
+  const out = analysis.analyzer.out;
+  const { flags: aflags, bytesInFlight } = out;
   const receiver = (1 - sender) as 0 | 1;
   const base = sequenceBase(analysis, sender);
   const reading = windowReading(analysis, receiver);
@@ -118,7 +119,7 @@ function buildIndex(flow: Flow, analysis: FlowAnalysis, sender: 0 | 1, n: number
       if (af || outOfWindow || probe) markers.sender(i, time[i], seq, frame[i], af | probe, outOfWindow);
       continue;
     }
-    const win = factor && !(flags & SYN) ? winRaw[i] * factor : calcWin[i];
+    const win = factor && !(flags & SYN) ? winRaw[i] * factor : out.window(i);
     if (!(flags & SYN) && flags & ACK) edge = (acksRaw[i] + win) >>> 0;
     if (flags & RST) continue; // a reset's window and ACK say nothing about flow control
     windows.index[nWin] = i;

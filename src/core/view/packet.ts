@@ -56,7 +56,7 @@ export function packetDetails(flow: Flow, analysis: FlowAnalysis, frame: number)
     tcpFlags: tcpFlagsText(flags),
     flags: names,
     bytesInFlight: out.bytesInFlight[i] === BIF_UNSET ? null : out.bytesInFlight[i],
-    rtt: Number.isNaN(out.ackRtt[i]) ? null : out.ackRtt[i],
+    rtt: Number.isNaN(out.ackRtt(i)) ? null : out.ackRtt(i),
     ...(analysis.engine ? { engine: engineFacts(analysis.engine, i, p.time[i]) } : {}),
   };
 }

@@ -20,6 +20,7 @@ const MIN_RESEND_GAP = 0.01;
  */
 export function pmtuBlackHoleFindings(flow: Flow, out: AnalysisColumns): Finding[] {
   const found: Finding[] = [];
+  if (!(out.seenFlags & RETRANSMITTED)) return found; // both signs need retransmissions: a clean flow is not scanned
   for (const d of [0, 1] as const) {
     const finding = afterIcmpError(flow, out, d) ?? repeatedLargeSegment(flow, out, d);
     if (finding) found.push(finding);

@@ -1,0 +1,25 @@
+/**
+ * When to post the next update of a growing model (the worker, the live bench): the editor should
+ * show data within LIVE_EDGE_MS of its arrival. Data that arrives just after an update started waits
+ * for the next one to end: this update's cost, the pause, and the next update's cost. So the pause is
+ * the budget left after this cost and the next one (estimated as the largest of the last few); an
+ * update never takes more than a third of the time (a model too large to keep up falls behind the
+ * edge rather than starving the reading).
+ */
+
+/** How far behind the live edge the editor may show data. */
+export const LIVE_EDGE_MS = 250;
+/** Updates whose cost estimates the next one's. */
+const RECENT = 8;
+
+export class UpdatePacer {
+  private readonly recent: number[] = [];
+
+  /** Milliseconds to wait after an update that took `costMs` before starting the next one. */
+  pauseAfter(costMs: number): number {
+    this.recent.push(costMs);
+    if (this.recent.length > RECENT) this.recent.shift();
+    const next = Math.max(...this.recent);
+    return Math.max(LIVE_EDGE_MS - costMs - next, 2 * costMs);
+  }
+}
