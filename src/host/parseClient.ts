@@ -39,7 +39,7 @@ export class CaptureWorker {
   private gone: string | undefined;
   private settle!: (outcome: ParseOutcome) => void;
 
-  constructor(workerPath: string, job: ParseJob, onProgress: (progress: ParseProgress) => void) {
+  constructor(workerPath: string, job: ParseJob, onProgress: (progress: ParseProgress) => void, onWarning?: (message: string) => void) {
     this.worker = new Worker(workerPath, { workerData: job });
     this.result = new Promise<ParseOutcome>((resolve) => {
       this.settle = (outcome) => {
@@ -61,6 +61,9 @@ export class CaptureWorker {
           break;
         case 'ioError':
           this.settle({ kind: 'failed', failure: { kind: 'io', message: msg.message } });
+          break;
+        case 'liveWarning':
+          onWarning?.(msg.message);
           break;
         case 'reply':
           this.take(msg.id)?.resolve(msg.result);
@@ -104,7 +107,12 @@ export class CaptureWorker {
 
   /** Writes what a live session received to `path` (pcap, pcapng or the trace's text, as received). */
   saveSession(path: string): Promise<SavedSessionInfo> {
-    return this.ask({ type: 'saveSession', id: 0, path } as unknown as ToWorkerMessage) as Promise<SavedSessionInfo>;
+    return this.ask({ type: 'saveSession', id: 0, path }) as Promise<SavedSessionInfo>;
+  }
+
+  /** A live session's editor closed: the worker stops the source and removes the recording's temporary files. */
+  closeSession(): void {
+    if (!this.gone) this.worker.postMessage({ type: 'closeSession' } satisfies ToWorkerMessage);
   }
 
   /** Terminates the worker; queries still waiting are rejected. */

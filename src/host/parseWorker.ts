@@ -10,7 +10,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { fileErrorMessage } from '../core/capture/file';
 import { CaptureError } from '../core/capture/types';
 import { loadModel } from '../core/load';
-import type { CaptureModel } from '../core/model/captureModel';
+import { attachModel, type LiveSession } from '../core/live/attachModel';
+import { CaptureModel } from '../core/model/captureModel';
+import { DEFAULT_LIVE_HISTORY } from '../core/model/history';
 import { UpdatePacer } from '../core/model/updatePacing';
 import { SourceError } from '../core/trace/source';
 import { packetDetails } from '../core/view/packet';
@@ -39,8 +41,6 @@ function postUpdate(m: CaptureModel, job: ParseJob, bytesRead: number, fileSize:
 }
 
 async function parse(job: ParseJob): Promise<void> {
-  // The live branch (job.live: a source attached through core/live, issue 13) is wired by the live-attach work; until then say so.
-  if (job.live) return post({ type: 'ioError', message: 'live sessions are not available in this build yet' });
   let nextUpdate = 0;
   const pacer = new UpdatePacer();
   let size = 0;
@@ -71,9 +71,80 @@ async function parse(job: ParseJob): Promise<void> {
   }
 }
 
+/** The live session of a job with `live` (undefined for a file). */
+let session: LiveSession | undefined;
+
+/**
+ * A live session: the source (and ss sampling) into a model with bounded history through
+ * attachModel, which refreshes it every 250 ms; an update goes out when it has news or the source's
+ * status changed, paced like a file's, and the final one when the source ends. A source that ended
+ * with an error before anything arrived is a failure (the editor offers to try again).
+ */
+function attachLive(job: ParseJob, live: NonNullable<ParseJob['live']>): void {
+  const m = new CaptureModel({ name: job.fileName, consomme: job.natLog, history: live.history ?? DEFAULT_LIVE_HISTORY });
+  model = m;
+  const pacer = new UpdatePacer();
+  let nextUpdate = 0;
+  let due: ReturnType<typeof setTimeout> | undefined;
+  const update = () => {
+    clearTimeout(due);
+    due = undefined;
+    const wait = nextUpdate - Date.now();
+    // Within the pace: post now; else once, when the pause is over (news meanwhile joins it).
+    if (wait > 0) {
+      due ??= setTimeout(update, wait);
+      return;
+    }
+    const cost = postUpdate(m, job, m.packets, 0, false);
+    nextUpdate = Date.now() + pacer.pauseAfter(cost);
+  };
+  const warned = new Set<string>();
+  session = attachModel(live.spec, m, {
+    ss: live.ss,
+    onUpdate: update,
+    // Connecting, paused, reconnecting: the header says so at once, data or not.
+    onStatus: (status) => status !== 'ended' && update(),
+    onWarning: (message) => {
+      if (warned.has(message)) return;
+      warned.add(message);
+      post({ type: 'liveWarning', message });
+    },
+  });
+  void session.done.then((end) => {
+    clearTimeout(due);
+    if (end.error && m.packets === 0) {
+      session?.recording?.dispose();
+      post({ type: 'ioError', message: end.reason });
+    } else postUpdate(m, job, m.packets, 0, true);
+  });
+}
+
+/** Save and close: a live session's recording, answered like a query. */
+async function sessionMessage(msg: Extract<ToWorkerMessage, { type: 'saveSession' | 'closeSession' }>): Promise<void> {
+  if (msg.type === 'closeSession') {
+    session?.stop();
+    await session?.done;
+    session?.recording?.dispose();
+    return;
+  }
+  try {
+    if (!session?.recording) throw new Error('this is not a live session');
+    post({ type: 'reply', id: msg.id, result: await session.recording.saveTo(msg.path) });
+  } catch (err) {
+    post({ type: 'replyError', id: msg.id, error: (err as Error).message ?? String(err) });
+  }
+}
+
 /** Every query gets exactly one answer: its result (typed arrays transferred) or an error. */
 function answer(msg: ToWorkerMessage): void {
-  if (msg.type === 'control') return; // live sessions only (issue 13, the live branch); a file has nothing to pause
+  if (msg.type === 'control') {
+    // A file has nothing to pause or stop.
+    if (msg.action === 'pause') session?.pause();
+    else if (msg.action === 'resume') session?.resume();
+    else session?.stop();
+    return;
+  }
+  if (msg.type === 'saveSession' || msg.type === 'closeSession') return void sessionMessage(msg);
   try {
     if (!model || !shown) throw new Error('the capture is still being read');
     const flowId = msg.type === 'series' ? msg.query.flowId : msg.flowId;
@@ -89,4 +160,6 @@ function answer(msg: ToWorkerMessage): void {
 }
 
 parentPort!.on('message', answer);
-void parse(workerData as ParseJob);
+const job = workerData as ParseJob;
+if (job.live) attachLive(job, job.live);
+else void parse(job);

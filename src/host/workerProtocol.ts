@@ -5,6 +5,7 @@
  * query gets one `reply` or one `replyError`. Typed arrays in replies arrive as transferred buffers.
  */
 import type { HistoryLimit } from '../core/model/history';
+import type { SavedSession } from '../core/live/recording';
 import type { LiveSpec, SsSamplingSpec } from '../core/live/types';
 import type { CaptureView, PacketDetails, SeriesQuery, SeriesResult } from '../protocol';
 
@@ -26,7 +27,11 @@ export type ToWorkerMessage =
   | { type: 'series'; id: number; query: SeriesQuery }
   | { type: 'packetDetails'; id: number; flowId: number; frame: number }
   /** A live session's source: pause (data is still received, updates stop), resume, or stop for good (a final update follows). */
-  | { type: 'control'; action: 'pause' | 'resume' | 'stop' };
+  | { type: 'control'; action: 'pause' | 'resume' | 'stop' }
+  /** Write what a live session received to `path` (SessionRecording.saveTo); the reply's result is a SavedSession. */
+  | { type: 'saveSession'; id: number; path: string }
+  /** The editor closed: stop the source and remove the recording's temporary files (the host terminates the worker next). */
+  | { type: 'closeSession' };
 
 export type FromWorkerMessage =
   /**
@@ -36,5 +41,7 @@ export type FromWorkerMessage =
   | { type: 'update'; view: CaptureView; bytesRead: number; fileSize: number; final: boolean }
   | { type: 'notCapture'; reason: string; offset: number }
   | { type: 'ioError'; message: string }
-  | { type: 'reply'; id: number; result: SeriesResult | PacketDetails }
+  /** A live session's problem that does not end it (ss could not run, an odd line of its output): shown once. */
+  | { type: 'liveWarning'; message: string }
+  | { type: 'reply'; id: number; result: SeriesResult | PacketDetails | SavedSession }
   | { type: 'replyError'; id: number; error: string };

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { CaptureView, LiveState } from '../../protocol';
 import { CaptureDocument } from '../captureDocument';
 import { CaptureWorker, type SavedSessionInfo } from '../parseClient';
+import type { ParseJob } from '../workerProtocol';
 import type { AttachChoice } from './attach';
 import { sourceTitle } from './sourceSpecs';
 
@@ -68,7 +69,7 @@ export class LiveDocument extends CaptureDocument {
 
   /** Closing stops the source first (a command's process and a socket belong to the worker), then the worker goes. */
   override dispose(): void {
-    this.stop();
+    this.worker?.closeSession();
     setTimeout(() => super.dispose(), STOP_GRACE_MS);
   }
 
@@ -78,8 +79,8 @@ export class LiveDocument extends CaptureDocument {
     this.setState({ kind: 'loading', bytesRead: 0, fileSize: 0 });
     const { spec, ss } = this.choice;
     const onUpdate = ({ capture }: { capture: CaptureView }) => this.setState({ kind: 'ready', view: capture });
-    const job = { path: this.title, fileName: this.title, live: { spec, ...(ss ? { ss } : {}), ...(this.history ? { history: this.history } : {}) } };
-    const worker = new CaptureWorker(this.workerPath, job, onUpdate);
+    const job: ParseJob = { path: this.title, fileName: this.title, live: { spec, ...(ss ? { ss } : {}), ...(this.history ? { history: this.history } : {}) } };
+    const worker = new CaptureWorker(this.workerPath, job, onUpdate, (message) => void vscode.window.showWarningMessage(`${this.title}: ${message}`));
     this.worker = worker;
     const outcome = await worker.result;
     if (this.worker !== worker) return; // disposed or restarted meanwhile
