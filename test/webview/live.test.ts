@@ -7,7 +7,8 @@
  * one by one. Asserted: the flow row and timelines appear from the first summary; updates keep the
  * selected finding and the zoom; Follow moves the view with the data keeping its width; a scroll back
  * stops following and the toggle resumes it; the gap is hatched at its pixels with its reason in the
- * tooltip; the last (complete) summary ends following.
+ * tooltip; the last (complete) summary ends following. Last, the header's reconnecting, paused and
+ * dropped-history lines, from the last summary with only its live state changed.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -170,4 +171,18 @@ test('a scroll back keeps the view through updates; the Follow button resumes; a
   assert.equal(await page.locator('.live-state').getAttribute('data-state'), 'ended');
   assert.equal(await selectedFinding(), '0');
   assert.deepEqual(await page.evaluate(() => (window as unknown as { __harness: { errors: string[] } }).__harness.errors), []);
+});
+
+test('the header says what the bounded history dropped, and paused or reconnecting states', async () => {
+  const last = revisions[5];
+  const send = (capture: CaptureView) => page.evaluate((m) => (window as unknown as { __harness: { send(m: unknown): void } }).__harness.send(m), { type: 'summary', capture });
+  await send({ ...last, revision: 7, complete: false, live: { ...last.live!, state: 'reconnecting', message: 'connection refused; retrying in 2 s', dropped: { packets: 1_234_567, before: 0.25 } } });
+  await page.locator('.header-slot[data-revision="7"]').waitFor();
+  assert.equal(await page.locator('.live-state').getAttribute('data-state'), 'reconnecting');
+  assert.match(await page.locator('.live-state').innerText(), /reconnecting….*connection refused; retrying in 2 s/s);
+  assert.equal((await page.locator('.live-dropped').innerText()).trim(), 'Data older than 250 ms into the session dropped (1.2 M packets); flows, stalls and findings kept.');
+  await send({ ...last, revision: 8, complete: false, live: { ...last.live!, state: 'paused', message: 'receiving, held until resumed', dropped: null } });
+  await page.locator('.header-slot[data-revision="8"]').waitFor();
+  assert.match(await page.locator('.live-state').innerText(), /paused.*receiving, held until resumed/s);
+  assert.equal(await page.locator('.live-dropped').count(), 0);
 });
