@@ -39,6 +39,8 @@ export class CaptureDocument implements vscode.CustomDocument {
   readonly notes: NotesStore;
   private readonly watcher: vscode.FileSystemWatcher | undefined;
   private changeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** While a shown capture is read again: its worker, which answers the view on screen until the new read has one. */
+  private retiring: CaptureWorker | undefined;
 
   constructor(
     readonly uri: vscode.Uri,
@@ -82,6 +84,7 @@ export class CaptureDocument implements vscode.CustomDocument {
 
   dispose(): void {
     clearTimeout(this.changeTimer);
+    this.retire();
     this.watcher?.dispose();
     this.worker?.dispose();
     this.worker = undefined;
@@ -90,6 +93,7 @@ export class CaptureDocument implements vscode.CustomDocument {
   }
 
   private readyWorker(): CaptureWorker {
+    if (this.retiring) return this.retiring;
     // The worker answers from its first update on: a view being shown can be queried while the rest is read.
     const shown = this.current.kind === 'ready' || (this.current.kind === 'loading' && this.current.capture !== undefined);
     if (!shown || !this.worker) throw new Error(this.current.kind === 'loading' ? 'the capture is still being read' : 'the capture could not be read');
@@ -97,22 +101,35 @@ export class CaptureDocument implements vscode.CustomDocument {
   }
 
   protected async read(): Promise<void> {
-    this.worker?.dispose();
+    // Read again while a view is shown (the file changed on disk, a setting changed): that view and its
+    // worker stay until the new read has one to show, so the editor neither blanks nor fails queries.
+    if (this.current.kind === 'ready' && this.worker) this.retiring = this.worker;
+    else this.worker?.dispose();
     this.worker = undefined;
     if (this.uri.scheme !== 'file') {
       this.setState({ kind: 'failed', failure: { kind: 'io', message: `only files on disk can be read for now (this one is ${this.uri.scheme}:)` } });
       return;
     }
-    this.setState({ kind: 'loading', bytesRead: 0, fileSize: 0 });
-    const onProgress = (p: ParseProgress) => this.setState({ kind: 'loading', ...p });
+    if (!this.retiring) this.setState({ kind: 'loading', bytesRead: 0, fileSize: 0 });
+    const onProgress = (p: ParseProgress) => {
+      this.retire();
+      this.setState({ kind: 'loading', ...p });
+    };
     const worker = new CaptureWorker(this.workerPath, { path: this.uri.fsPath, fileName: this.fileName, natLog: natLogSettings(this.uri) }, onProgress);
     this.worker = worker;
     const timer = setTimeout(() => this.showProgress(worker), PROGRESS_NOTIFICATION_DELAY_MS);
     const outcome = await worker.result;
     clearTimeout(timer);
     if (this.worker !== worker) return; // disposed meanwhile
+    this.retire();
     if (outcome.kind === 'failed') this.worker = undefined;
     this.setState(outcome.kind === 'ok' ? { kind: 'ready', view: outcome.view } : { kind: 'failed', failure: outcome.failure });
+  }
+
+  /** The worker of the view shown before a re-read, once the new read has its own. */
+  private retire(): void {
+    this.retiring?.dispose();
+    this.retiring = undefined;
   }
 
   /** Reads the file again once changes settle; a read already running finishes first and the change is read after it. */

@@ -20,7 +20,8 @@ export function activate(context: vscode.ExtensionContext): void {
 /** The NAT-log settings (assumed window scale, uptime epoch) take effect at once in the logs already open. */
 function reloadNatLogs(editors: CaptureEditors): void {
   const documents = new Set(editors.all.map((s) => s.document));
-  for (const doc of documents) if (doc.state.kind === 'ready' && doc.state.view.format === 'consomme-log') void doc.load();
+  // A live session's log is not a file to read again: it takes the settings when it is attached.
+  for (const doc of documents) if (doc.uri.scheme === 'file' && doc.state.kind === 'ready' && doc.state.view.format === 'consomme-log') void doc.load();
 }
 
 export function deactivate(): void {}
