@@ -7,6 +7,7 @@ import { SourceError } from '../core/trace/source';
 import { parseSsSamples, type SsParseResult } from '../core/trace/ss';
 import { InputError, parseCommand, print, UsageError } from './common';
 import { writePacketLines } from './packets';
+import { summaryJsonPieces, writePieces } from './summaryJson';
 import { formatSummaryText } from './text';
 
 const OPTIONS = {
@@ -51,6 +52,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
     await writePacketLines(model.ingest, model.analyses, process.stdout);
     return 0;
   }
-  await print(values.json ? `${JSON.stringify(model.summary, null, 2)}\n` : formatSummaryText(model.summary));
+  if (values.json) await writePieces(summaryJsonPieces(model.summary), process.stdout);
+  else await print(formatSummaryText(model.summary));
   return 0;
 }

@@ -5,7 +5,7 @@
  */
 import type { FlowAnalysis } from './analysis/analyze';
 import { kernelTotals, oursAsBusy, type BusySplit } from './analysis/kernelLimits';
-import type { SendBufferEvidence } from './analysis/limitedBy';
+import type { FlowLimits, LimitTimeline, SendBufferEvidence } from './analysis/limitedBy';
 import type { Vantage } from './analysis/vantage';
 import type { Flow } from './flows/flow';
 import type { LimitState } from '../protocol';
@@ -25,7 +25,8 @@ export interface LimitSummary {
   owed: number;
   vantage: Vantage;
   sendBufferEvidence: SendBufferEvidence | null;
-  timeline: { state: LimitState; start: number; end: number }[];
+  /** Serialized as `[{ state, start, end }]` in epoch seconds; built from the analysis when written. */
+  timeline: EpochTimeline;
   /** The data sender's tcp_info totals from `ss` samples of its socket, and ours minus the kernel's; absent without matching samples. */
   kernel?: BusySplit & { samples: number; difference: BusySplit };
 }
@@ -46,7 +47,7 @@ export function summarizeLimits(flow: Flow, analysis: FlowAnalysis, captureEpoch
     owed: l.owedSeconds,
     vantage: l.vantage,
     sendBufferEvidence: l.sendBuffer,
-    timeline: l.timeline.map((iv) => ({ state: iv.state, start: captureEpoch + iv.start, end: captureEpoch + iv.end })),
+    timeline: new EpochTimeline(l, captureEpoch),
   };
   const k = analysis.kernelLimits;
   if (k) {
@@ -61,4 +62,74 @@ export function summarizeLimits(flow: Flow, analysis: FlowAnalysis, captureEpoch
     summary.kernel = { ...theirs, samples: k.time.length, difference };
   }
   return summary;
+}
+
+/** One interval of the JSON timeline: epoch seconds. */
+export interface EpochInterval {
+  state: LimitState;
+  start: number;
+  end: number;
+}
+
+/**
+ * A flow's limited-by timeline as the JSON document carries it (`[{ state, start, end }]`, epoch seconds),
+ * holding no intervals itself: JSON.stringify gets them from `toJSON`, and `analyze --json` writes them
+ * in pieces (`jsonText`), so a million intervals are never one array of objects or one string.
+ */
+export class EpochTimeline {
+  // Private fields: not enumerable, so summaries still compare (and clone) as plain data.
+  readonly #limits: FlowLimits;
+  readonly #epoch: number;
+
+  constructor(limits: FlowLimits, epoch: number) {
+    this.#limits = limits;
+    this.#epoch = epoch;
+  }
+
+  get length(): number {
+    return this.#limits.timeline.length;
+  }
+
+  /** Interval `i` in epoch seconds. */
+  at(i: number): EpochInterval {
+    return epochInterval(this.#limits.timeline, i, this.#epoch);
+  }
+
+  toJSON(): EpochInterval[] {
+    const t = this.#limits.buildTimeline();
+    return Array.from({ length: t.length }, (_, i) => epochInterval(t, i, this.#epoch));
+  }
+
+  /**
+   * The array as `JSON.stringify(…, null, 2)` writes it with its first line at `indent`: the opening
+   * bracket, then pieces of about `pieceChars` characters. The timeline is built for this and let go.
+   */
+  *jsonText(indent: string, pieceChars = 1 << 20): Generator<string> {
+    const t = this.#limits.buildTimeline();
+    if (t.length === 0) {
+      yield '[]';
+      return;
+    }
+    const open = `\n${indent}  {\n${indent}    "state": "`;
+    const inner = `,\n${indent}    `;
+    const close = `\n${indent}  }`;
+    let piece = '[';
+    for (let i = 0; i < t.length; i++) {
+      piece += `${i > 0 ? ',' : ''}${open}${t.stateAt(i)}"${inner}"start": ${jsonNumber(this.#epoch + t.startAt(i))}${inner}"end": ${jsonNumber(this.#epoch + t.endAt(i))}${close}`;
+      if (piece.length >= pieceChars) {
+        yield piece;
+        piece = '';
+      }
+    }
+    yield `${piece}\n${indent}]`;
+  }
+}
+
+function epochInterval(t: LimitTimeline, i: number, epoch: number): EpochInterval {
+  return { state: t.stateAt(i), start: epoch + t.startAt(i), end: epoch + t.endAt(i) };
+}
+
+/** A number as JSON.stringify writes it (non-finite ones as null). */
+function jsonNumber(x: number): string {
+  return Number.isFinite(x) ? String(x) : 'null';
 }

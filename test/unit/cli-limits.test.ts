@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { analyzeCli as cli, analyzeJson as json, CLI } from '../support/cli';
+import type { EpochInterval } from '../../src/core/limitSummary';
 
 const ROOT = resolve(__dirname, '../..');
 const RUN = join(ROOT, 'test/fixtures/limits/runs/rwnd_slowreader');
@@ -37,11 +38,13 @@ describe('analyze: limited by', () => {
     assert.ok(Math.abs(l.busy - (l.receiverWindow + l.network + l.sender.sendBuffer)) < 1e-9);
     assert.ok(l.receiverWindow / l.busy > 0.99, `receiver window ${l.receiverWindow} of ${l.busy}`);
     const epoch = Number(s.firstPacketEpoch);
-    assert.ok(Math.abs(l.timeline[0].start - epoch) < 1e-6, 'the timeline starts at the first packet, in epoch seconds');
-    assert.equal(l.timeline[0].state, 'idle');
-    const span = l.timeline[l.timeline.length - 1].end - l.timeline[0].start;
+    // Parsed JSON: the timeline is the array EpochTimeline serializes to.
+    const timeline = l.timeline as unknown as EpochInterval[];
+    assert.ok(Math.abs(timeline[0].start - epoch) < 1e-6, 'the timeline starts at the first packet, in epoch seconds');
+    assert.equal(timeline[0].state, 'idle');
+    const span = timeline[timeline.length - 1].end - timeline[0].start;
     assert.ok(Math.abs(span - s.flows[0].duration) < 1e-6);
-    const sum = l.timeline.reduce((t, iv) => t + (iv.state === 'receiverWindow' ? iv.end - iv.start : 0), 0);
+    const sum = timeline.reduce((t, iv) => t + (iv.state === 'receiverWindow' ? iv.end - iv.start : 0), 0);
     assert.ok(Math.abs(sum - l.receiverWindow) < 1e-5);
     assert.equal(l.kernel, undefined, 'no kernel totals without --ss');
   });

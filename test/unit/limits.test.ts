@@ -20,7 +20,7 @@ function split(c: ReturnType<typeof conversation>) {
     analysis,
     flow,
     seconds: Object.fromEntries(Object.entries(l.seconds).map(([k, v]) => [k, round(v)])),
-    timeline: l.timeline.map((iv) => [iv.state, round((iv.start - t0) * 1000), round((iv.end - t0) * 1000)]),
+    timeline: l.timeline.toArray().map((iv) => [iv.state, round((iv.start - t0) * 1000), round((iv.end - t0) * 1000)]),
   };
 }
 
@@ -101,7 +101,7 @@ describe('limitedBy: the per-packet rule', () => {
     const summary = summarizeLimits(analyze(c).flow, analysis, 1000)!;
     assert.equal(summary.direction, 'a→b');
     assert.ok(Math.abs(summary.owed - l.owedSeconds) < 1e-12);
-    assert.ok(Math.abs(summary.timeline[1].start - (1000 + l.timeline[1].start)) < 1e-9, 'times in epoch seconds');
+    assert.ok(Math.abs(summary.timeline.at(1).start - (1000 + l.timeline.startAt(1))) < 1e-9, 'times in epoch seconds');
   });
 });
 

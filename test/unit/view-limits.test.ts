@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { FlowLimits } from '../../src/core/analysis/limitedBy';
+import { LimitTimeline, type FlowLimits } from '../../src/core/analysis/limitedBy';
 import { loadModel } from '../../src/core/load';
 import { toCaptureView } from '../../src/core/view/captureView';
 import { limitShareRow } from '../../src/core/view/limitShare';
@@ -19,7 +19,7 @@ const NATBUG = 'test/fixtures/natbug-buggy.pcap';
 
 function limits(seconds: Partial<FlowLimits['seconds']>, dir: 0 | 1 = 0): FlowLimits {
   const all = { receiverWindow: 0, network: 0, sendBuffer: 0, application: 0, idle: 0, ...seconds };
-  return { dir, seconds: all, busy: all.receiverWindow + all.network + all.sendBuffer, owedSeconds: 0, timeline: [], vantage: { near: 'unknown', errorBound: 0 }, sendBuffer: null };
+  return { dir, seconds: all, busy: all.receiverWindow + all.network + all.sendBuffer, owedSeconds: 0, timeline: new LimitTimeline(), buildTimeline: () => new LimitTimeline(), vantage: { near: 'unknown', errorBound: 0 }, sendBuffer: null };
 }
 
 describe('limitShareRow', () => {

@@ -59,9 +59,10 @@ export function kernelBetween(k: KernelCounters, t0: number, t1: number): BusySp
 /** Our seconds per state between two instants, clipped from the timeline. */
 export function oursBetween(limits: FlowLimits, t0: number, t1: number): Record<LimitState, number> {
   const s: Record<LimitState, number> = { receiverWindow: 0, network: 0, sendBuffer: 0, application: 0, idle: 0 };
-  for (const iv of limits.timeline) {
-    const d = Math.min(iv.end, t1) - Math.max(iv.start, t0);
-    if (d > 0) s[iv.state] += d;
+  const t = limits.timeline;
+  for (let i = 0; i < t.length; i++) {
+    const d = Math.min(t.endAt(i), t1) - Math.max(t.startAt(i), t0);
+    if (d > 0) s[t.stateAt(i)] += d;
   }
   return s;
 }

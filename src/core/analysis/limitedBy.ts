@@ -17,12 +17,12 @@ import type { Flow } from '../flows/flow';
 import { TcpFlag } from '../decode/segment';
 import type { AnalysisColumns } from './columns';
 import { Flag } from './flags';
-import { IntervalBuilder, paint, secondsByState, type LimitInterval } from './limitIntervals';
+import { CoverPainter, LimitTimeline, secondsRecord, TimelineBuilder } from './limitIntervals';
 import { effectiveSegmentSize, reopenThreshold } from './segmentSize';
 import type { StallEpisode } from './stalls';
 import { captureVantage, type Vantage } from './vantage';
 
-export type { LimitInterval } from './limitIntervals';
+export { LimitTimeline, type LimitInterval } from './limitIntervals';
 
 /** The evidence behind send-buffer time: the sender paused with this much outstanding, below the window, without loss. */
 export interface SendBufferEvidence {
@@ -42,8 +42,15 @@ export interface FlowLimits {
   busy: number;
   /** Receiver-window seconds inside owed intervals of stall episodes (the findings sentence). */
   owedSeconds: number;
-  /** Intervals in time order covering the flow's span, in seconds since the capture start. */
-  timeline: LimitInterval[];
+  /**
+   * Intervals in time order covering the flow's span, in seconds since the capture start: built on
+   * first read (the flow list and the findings need only `seconds`), then kept. Read it from a current
+   * analysis (CaptureModel.analysis); once the flow's oldest packets left the history it covers the
+   * packets still held.
+   */
+  readonly timeline: LimitTimeline;
+  /** The same intervals built again and not kept: `analyze --json` writes each flow's and lets it go. */
+  buildTimeline(): LimitTimeline;
   /** Where the capture was taken (from the handshake's timing) and how far that may move an instant (≤ one RTT). */
   vantage: Vantage;
   /** Evidence for the send-buffer intervals; null when there are none. */
@@ -90,36 +97,78 @@ export function limitedBy(flow: Flow, inputs: LimitInputs): FlowLimits | null {
   const vantage = captureVantage(flow, dir, inputs.rtt);
   // Near the receiver the sender's answer to an ACK shows up a round trip after the ACK does.
   const prompt = vantage.near === 'receiver' ? PROMPT_REPLY + vantage.errorBound : PROMPT_REPLY;
-
-  const state = new Uint8Array(n);
-  const inFlight = new Float64Array(n);
-  classify(flow, dir, winOf, segment, state, inFlight);
-  const sendBuffer = markSendBuffer(flow, dir, inputs.out, prompt, prompt + APP_WAKE, state, inFlight);
-  // The kernel decides the state after answering an ACK: the short gap before the reply takes the reply's state.
-  for (let i = n - 2; i >= 0; i--) {
-    if (p.dir[i] === receiver && p.dir[i + 1] === dir && p.time[i + 1] - p.time[i] <= prompt && state[i] !== IDLE) state[i] = state[i + 1];
-  }
-
-  const built = new IntervalBuilder();
-  let at = p.time[0];
-  for (let i = 0; i < n; i++) {
-    const next = i + 1 < n ? Math.max(at, p.time[i + 1]) : at;
-    built.push(LIMIT_STATES[state[i]], at, next);
-    at = next;
-  }
   const own = inputs.stalls.filter((e) => e.receiver === receiver);
-  const timeline = paint(built.list, own, 'receiverWindow');
-  const seconds = secondsByState(timeline);
+  const rule: SplitRule = { dir, receiver, winOf, segment, prompt, out: inputs.out, own };
+
+  const built = new TimelineBuilder();
+  const sendBuffer = split(flow, n, rule, built);
+  const seconds = secondsRecord(built.seconds);
   const owedSeconds = own.reduce((sum, e) => sum + Math.min(e.owed?.seconds ?? 0, e.duration), 0);
+  // What the timeline is built from later: the packets this analysis saw, less those that left the history since.
+  const trimmedAt = flow.trimmed ?? 0;
+  const buildTimeline = (): LimitTimeline => {
+    const held = Math.min(flow.packets.length, n - ((flow.trimmed ?? 0) - trimmedAt));
+    const timeline = new LimitTimeline();
+    if (held > 0) split(flow, held, rule, new TimelineBuilder(timeline));
+    return timeline.compact();
+  };
+  let kept: LimitTimeline | undefined;
   return {
     dir,
     seconds,
     busy: seconds.receiverWindow + seconds.network + seconds.sendBuffer,
     owedSeconds,
-    timeline,
+    get timeline() {
+      return (kept ??= buildTimeline());
+    },
+    buildTimeline,
     vantage,
     sendBuffer,
   };
+}
+
+/** What the per-packet rule needs besides the packets. */
+interface SplitRule {
+  dir: 0 | 1;
+  receiver: 0 | 1;
+  winOf: (i: number) => number;
+  segment: number;
+  prompt: number;
+  out: AnalysisColumns;
+  /** The receiver's stall episodes, painted into receiver-window time. */
+  own: readonly StallEpisode[];
+}
+
+/** Scratch columns reused by every split (one flow at a time): a live refresh allocates nothing per packet. */
+let stateScratch = new Uint8Array(0);
+let inFlightScratch = new Float64Array(0);
+
+/** The first `n` packets' states, as intervals into `built` (finished); returns the send-buffer evidence. */
+function split(flow: Flow, n: number, rule: SplitRule, built: TimelineBuilder): SendBufferEvidence | null {
+  const p = flow.packets;
+  if (stateScratch.length < n) {
+    stateScratch = new Uint8Array(n + (n >> 2));
+    inFlightScratch = new Float64Array(stateScratch.length);
+  }
+  const state = stateScratch.subarray(0, n);
+  const inFlight = inFlightScratch.subarray(0, n);
+  inFlight.fill(0);
+  const { dir, receiver, prompt } = rule;
+  classify(flow, n, dir, rule.winOf, rule.segment, state, inFlight);
+  const sendBuffer = markSendBuffer(flow, n, dir, rule.out, prompt, prompt + APP_WAKE, state, inFlight);
+  // The kernel decides the state after answering an ACK: the short gap before the reply takes the reply's state.
+  for (let i = n - 2; i >= 0; i--) {
+    if (p.dir[i] === receiver && p.dir[i + 1] === dir && p.time[i + 1] - p.time[i] <= prompt && state[i] !== IDLE) state[i] = state[i + 1];
+  }
+  const painted = new CoverPainter(rule.own, RWND, built);
+  let at = p.time[0];
+  for (let i = 0; i < n; i++) {
+    const next = i + 1 < n ? Math.max(at, p.time[i + 1]) : at;
+    painted.push(state[i], at, next);
+    at = next;
+  }
+  built.finish();
+  return sendBuffer;
 }
 
 /**
@@ -128,9 +177,8 @@ export function limitedBy(flow: Flow, inputs: LimitInputs): FlowLimits | null {
  * application when nothing is outstanding; idle before the first data and after the last byte's ACK.
  * `inFlight[i]` is what was outstanding (snd.nxt − snd.una) after packet `i`.
  */
-function classify(flow: Flow, dir: 0 | 1, winOf: (i: number) => number, segment: number, state: Uint8Array, inFlight: Float64Array): void {
+function classify(flow: Flow, n: number, dir: 0 | 1, winOf: (i: number) => number, segment: number, state: Uint8Array, inFlight: Float64Array): void {
   const p = flow.packets;
-  const n = p.length;
   let first = -1;
   let last = -1;
   let lastEnd = 0;
@@ -196,7 +244,7 @@ function classify(flow: Flow, dir: 0 | 1, winOf: (i: number) => number, segment:
  * An application writing at its own pace writes after everything was acknowledged, or long after the
  * last ACK; a congestion window sends at once.
  */
-function markSendBuffer(flow: Flow, dir: 0 | 1, out: AnalysisColumns, prompt: number, wake: number, state: Uint8Array, inFlight: Float64Array): SendBufferEvidence | null {
+function markSendBuffer(flow: Flow, n: number, dir: 0 | 1, out: AnalysisColumns, prompt: number, wake: number, state: Uint8Array, inFlight: Float64Array): SendBufferEvidence | null {
   const p = flow.packets;
   let nxt = 0;
   let started = false;
@@ -208,7 +256,7 @@ function markSendBuffer(flow: Flow, dir: 0 | 1, out: AnalysisColumns, prompt: nu
   let pauses = 0;
   let inFlightMin = Infinity;
   let inFlightMax = 0;
-  for (let i = 1; i < p.length; i++) {
+  for (let i = 1; i < n; i++) {
     if (p.dir[i] !== dir) {
       if (!(inFlight[i] < inFlight[i - 1])) continue;
       if (pending >= 0) commit(pending, i);
