@@ -1,7 +1,7 @@
 /**
  * Several summaries of one capture (issue 13: the worker's updates while a file is read): a later
- * revision makes the timelines ask for the grown data again, keeping the selected flow; the same
- * revision again asks for nothing.
+ * revision in which the selected flow grew makes the timelines ask for its data again, keeping the
+ * selection; the same revision again, or one in which only other flows changed, asks for nothing.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -37,13 +37,22 @@ describe('summaries with rising revisions', () => {
     assert.equal(await seriesAsked(page), asked);
   });
 
-  test('a later revision: the timelines ask again, the selected flow stays', async () => {
-    const selected = await page.locator('.flow-spacer [aria-selected="true"]').getAttribute('data-flow-id');
+  test('a later revision in which the selected flow did not grow: nothing is asked again', async () => {
     const asked = await seriesAsked(page);
     await send(page, { type: MessageType.Summary, capture: { ...view, revision: (view.revision ?? 1) + 1 } });
     await settled(page);
-    assert.ok((await seriesAsked(page)) > asked, 'a series request after the new revision');
-    assert.equal(await page.locator('.flow-spacer [aria-selected="true"]').getAttribute('data-flow-id'), selected);
+    assert.equal(await seriesAsked(page), asked, 'the flow on screen is the same: its series stands');
+    assert.equal(await page.locator('[data-revision]').first().getAttribute('data-revision'), String((view.revision ?? 1) + 1));
+  });
+
+  test('a later revision in which the selected flow grew: the timelines ask again, the selected flow stays', async () => {
+    const selected = Number(await page.locator('.flow-spacer [aria-selected="true"]').getAttribute('data-flow-id'));
+    const asked = await seriesAsked(page);
+    const flows = view.flows.map((f) => (f.id === selected ? { ...f, packetsAtoB: f.packetsAtoB + 1, duration: f.duration + 0.5 } : f));
+    await send(page, { type: MessageType.Summary, capture: { ...view, flows, revision: (view.revision ?? 1) + 2 } });
+    await settled(page);
+    assert.ok((await seriesAsked(page)) > asked, 'a series request after the flow grew');
+    assert.equal(Number(await page.locator('.flow-spacer [aria-selected="true"]').getAttribute('data-flow-id')), selected);
     assert.equal(await page.locator('.lanes').getAttribute('data-state'), 'ready');
   });
 });
