@@ -235,14 +235,22 @@ function classify(flow: Flow, n: number, dir: 0 | 1, winOf: (i: number) => numbe
 
 /**
  * Network time that was the sender's own buffer. The kernel starts sndbuf_limited when, after sending,
- * nothing is left unsent and the application waits for buffer space (tcp_cwnd_validate), and stops it
- * when an ACK frees space (tcp_check_space). In a capture: new data that neither the ACK clock sent
- * (it leaves more than `prompt` after the packet before it) nor a pacing timer (the sender sends on its
- * own clock only once between ACKs, and has not paced lately), but the application wrote once an ACK
- * woke it (within `wake` of that ACK), with data still outstanding below the window and no
- * retransmission; from that write to the next ACK that moves snd.una, with nothing more sent in between.
- * An application writing at its own pace writes after everything was acknowledged, or long after the
- * last ACK; a congestion window sends at once.
+ * nothing is left unsent and the application waits for buffer space (tcp_cwnd_validate in
+ * tcp_output.c), and stops it only when an ACK frees enough to wake the application: tcp_check_space
+ * (tcp_input.c) calls sk_stream_write_space (net/core/stream.c), which clears SOCK_NOSPACE only once
+ * the free space is at least half of what is queued (sk_stream_wspace ≥ sk_stream_min_wspace: a third
+ * of the buffer free when it was full), and only then tcp_chrono_stop(SNDBUF_LIMITED). An ACK that
+ * frees less leaves the chrono running and the application asleep.
+ *
+ * In a capture: new data that neither the ACK clock sent (it leaves more than `prompt` after the
+ * packet before it) nor a pacing timer (the sender sends on its own clock only once between ACKs,
+ * and has not paced lately), but the application wrote once an ACK woke it (within `wake` of that
+ * ACK), with data still outstanding below the window and no retransmission. The interval runs from
+ * that write to the ACK that woke the next such write — the ACKs in between freed too little to wake
+ * it; when no woken write follows (the sender sends on the ACK clock, retransmits, or everything is
+ * acknowledged: an application with nothing to write was not waiting for space), only to the first
+ * ACK that moved snd.una. An application writing at its own pace writes after everything was
+ * acknowledged, or long after the last ACK; a congestion window sends at once.
  */
 function markSendBuffer(flow: Flow, n: number, dir: 0 | 1, out: AnalysisColumns, prompt: number, wake: number, state: Uint8Array, inFlight: Float64Array): SendBufferEvidence | null {
   const p = flow.packets;
@@ -252,15 +260,19 @@ function markSendBuffer(flow: Flow, n: number, dir: 0 | 1, out: AnalysisColumns,
   let loss = false;
   let ownClock = 0; // sends on the sender's own clock since the last ACK
   let lastPaced = -Infinity;
-  let pending = -1;
+  let pending = -1; // the woken write that began send-buffer time
+  let firstFreed = -1; // the first ACK since `pending` that moved snd.una
   let pauses = 0;
   let inFlightMin = Infinity;
   let inFlightMax = 0;
   for (let i = 1; i < n; i++) {
     if (p.dir[i] !== dir) {
       if (!(inFlight[i] < inFlight[i - 1])) continue;
-      if (pending >= 0) commit(pending, i);
-      pending = -1;
+      if (pending >= 0) {
+        if (firstFreed < 0) firstFreed = i;
+        // The buffer was full just before the first ACK freed any: the application wakes once a third is free again.
+        if (inFlight[i] * 3 <= inFlight[firstFreed - 1] * 2) settle(i);
+      }
       lastAck = i;
       loss = false;
       ownClock = 0;
@@ -268,13 +280,15 @@ function markSendBuffer(flow: Flow, n: number, dir: 0 | 1, out: AnalysisColumns,
     }
     if (out.flags[i] & RETRANSMITTED) {
       loss = true;
-      pending = -1;
+      if (pending >= 0) settle(firstFreed);
     }
     if (p.len[i] === 0) continue;
     const end = (p.seq[i] + p.len[i]) >>> 0;
     if (started && ((end - nxt) | 0) <= 0) continue; // not new data
     started = true;
     nxt = end;
+    // New data before the waking ACK: something was left to send after all; the wait ended at the first ACK.
+    if (pending >= 0 && firstFreed >= 0) settle(firstFreed);
     if (p.time[i] - p.time[i - 1] <= prompt) continue; // sent by the ACK clock, or part of the same write
     if (++ownClock > 1) {
       lastPaced = p.time[i];
@@ -282,14 +296,23 @@ function markSendBuffer(flow: Flow, n: number, dir: 0 | 1, out: AnalysisColumns,
       continue;
     }
     const since = lastAck >= 0 ? p.time[i] - p.time[lastAck] : Infinity;
-    if (!loss && since <= wake && state[i] === NETWORK && inFlight[i - 1] > 0 && p.time[i] - lastPaced > PACING_MEMORY) pending = i;
+    if (!loss && since <= wake && state[i] === NETWORK && inFlight[i - 1] > 0 && p.time[i] - lastPaced > PACING_MEMORY) {
+      pending = i;
+      firstFreed = -1;
+    }
   }
+  if (pending >= 0) settle(firstFreed);
   return pauses > 0 ? { pauses, inFlightMin, inFlightMax } : null;
 
-  function commit(from: number, to: number): void {
-    for (let k = from; k < to; k++) if (state[k] === NETWORK) state[k] = SNDBUF;
-    pauses++;
-    inFlightMin = Math.min(inFlightMin, inFlight[to - 1]);
-    inFlightMax = Math.max(inFlightMax, inFlight[to - 1]);
+  /** Send-buffer time from the pending write until packet `to` (an ACK; none when -1); nothing pending afterwards. */
+  function settle(to: number): void {
+    if (to >= 0) {
+      for (let k = pending; k < to; k++) if (state[k] === NETWORK) state[k] = SNDBUF;
+      pauses++;
+      inFlightMin = Math.min(inFlightMin, inFlight[to - 1]);
+      inFlightMax = Math.max(inFlightMax, inFlight[to - 1]);
+    }
+    pending = -1;
+    firstFreed = -1;
   }
 }
