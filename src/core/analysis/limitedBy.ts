@@ -7,8 +7,9 @@
  *   (tcp_write_xmit's tcp_snd_wnd_test failing); every stall episode is painted into it;
  * - network (busy − rwnd − sndbuf): data outstanding below the window, the sender waits for ACKs;
  * - send buffer (sndbuf_limited): the sender stopped sending with data outstanding below the window
- *   and ACKs arriving, and resumed only when an ACK freed its buffer (tcp_cwnd_validate starts the
- *   chrono when the write queue is empty and the application waits for space; tcp_check_space stops it);
+ *   and ACKs arriving, and resumed only when an ACK freed a third of its buffer (tcp_cwnd_validate
+ *   starts the chrono when the write queue is empty and the application waits for space;
+ *   tcp_check_space stops it once sk_stream_write_space wakes the application);
  * - application (not busy): nothing outstanding and the window open;
  * - idle: before the first data and after the ACK of the last byte.
  */
@@ -245,12 +246,13 @@ function classify(flow: Flow, n: number, dir: 0 | 1, winOf: (i: number) => numbe
  * In a capture: new data that neither the ACK clock sent (it leaves more than `prompt` after the
  * packet before it) nor a pacing timer (the sender sends on its own clock only once between ACKs,
  * and has not paced lately), but the application wrote once an ACK woke it (within `wake` of that
- * ACK), with data still outstanding below the window and no retransmission. The interval runs from
- * that write to the ACK that woke the next such write — the ACKs in between freed too little to wake
- * it; when no woken write follows (the sender sends on the ACK clock, retransmits, or everything is
- * acknowledged: an application with nothing to write was not waiting for space), only to the first
- * ACK that moved snd.una. An application writing at its own pace writes after everything was
- * acknowledged, or long after the last ACK; a congestion window sends at once.
+ * ACK), with data still outstanding below the window and no retransmission. The buffer is full just
+ * before the first ACK that moves snd.una (the application wrote until it was): the interval runs
+ * from that write through the ACKs that leave more than two thirds of that much outstanding, to the
+ * first that leaves at most two thirds (payload for memory: equal segments carry equal overhead).
+ * New data or a retransmission before that ACK shows something was left to send after all: then it
+ * ends at the first ACK, as does a capture that ends first. An application writing at its own pace
+ * writes after everything was acknowledged, or long after the last ACK; a congestion window sends at once.
  */
 function markSendBuffer(flow: Flow, n: number, dir: 0 | 1, out: AnalysisColumns, prompt: number, wake: number, state: Uint8Array, inFlight: Float64Array): SendBufferEvidence | null {
   const p = flow.packets;
