@@ -311,8 +311,9 @@ function markSendBuffer(flow: Flow, n: number, dir: 0 | 1, out: AnalysisColumns,
     if (to >= 0) {
       for (let k = pending; k < to; k++) if (state[k] === NETWORK) state[k] = SNDBUF;
       pauses++;
-      inFlightMin = Math.min(inFlightMin, inFlight[to - 1]);
-      inFlightMax = Math.max(inFlightMax, inFlight[to - 1]);
+      const full = inFlight[firstFreed - 1];
+      inFlightMin = Math.min(inFlightMin, full);
+      inFlightMax = Math.max(inFlightMax, full);
     }
     pending = -1;
     firstFreed = -1;
