@@ -130,6 +130,44 @@ describe('limitedBy: the send buffer', () => {
     assert.equal(split(cycles(0.5)).seconds.sendBuffer, 0);
     assert.equal(split(cycles(1.1, true)).seconds.sendBuffer, 0);
   });
+
+  /**
+   * Four segments fill the buffer. Each cycle of 4.8 ms: an ACK of one segment leaves two (a third of
+   * the buffer free: the application wakes), it writes two segments (the first at once, the second
+   * `second` ms later), and 2.4 ms on an ACK of one more leaves three, which wakes nobody.
+   */
+  const wakes = (second: (k: number) => number) => {
+    const c = conversation({ win: { b: 65535 } }).handshake(0, 10);
+    for (let k = 0; k < 4; k++) c.data('a', 1448, 20);
+    c.ack('b', 22.4, { ack: c.seq('a', 1 + 1448) });
+    let t = 24.8;
+    let acked = 2;
+    for (let k = 0; k < 10; k++, t += 4.8) {
+      c.ack('b', t, { ack: c.seq('a', 1 + 1448 * acked++) });
+      c.data('a', 1448, t + 0.05);
+      c.data('a', 1448, t + second(k));
+      c.ack('b', t + 2.4, { ack: c.seq('a', 1 + 1448 * acked++) });
+    }
+    c.ack('b', t, { ack: c.seq('a', 1 + 1448 * acked++) });
+    return c.ack('b', t + 2.4, { ack: c.seq('a', 1 + 1448 * (acked + 1)) });
+  };
+
+  it('lasts through an ACK that frees less than a third of the buffer, to the ACK that wakes the application (sk_stream_write_space)', () => {
+    const { l, seconds, timeline } = split(wakes(() => 1.1));
+    assert.equal(seconds.sendBuffer, 0.037, '10 × 3.7 ms: from the second write to the next ACK but one');
+    assert.deepEqual(l.sendBuffer, { pauses: 10, inFlightMin: 5792, inFlightMax: 5792 });
+    assert.deepEqual(timeline.filter(([state]) => state === 'sendBuffer').slice(0, 2), [
+      ['sendBuffer', 25.9, 29.6],
+      ['sendBuffer', 30.7, 34.4],
+    ]);
+  });
+
+  it('once the buffer showed, a woken write that fills it again at once begins it too; without that it is the ACK clock', () => {
+    const { l, seconds } = split(wakes((k) => (k === 0 ? 1.1 : 0.1)));
+    assert.equal(seconds.sendBuffer, 0.046, '3.7 ms, then 9 × 4.7 ms from the write that restores the level');
+    assert.deepEqual(l.sendBuffer, { pauses: 10, inFlightMin: 5792, inFlightMax: 5792 });
+    assert.equal(split(wakes(() => 0.1)).seconds.sendBuffer, 0);
+  });
 });
 
 describe('limitedBy: where the capture was taken', () => {

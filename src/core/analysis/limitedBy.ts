@@ -264,16 +264,22 @@ function markSendBuffer(flow: Flow, n: number, dir: 0 | 1, out: AnalysisColumns,
   let lastPaced = -Infinity;
   let pending = -1; // the woken write that began send-buffer time
   let firstFreed = -1; // the first ACK since `pending` that moved snd.una
+  let refill = 0; // after the ACK that woke the application: the level that fills its buffer again
   let pauses = 0;
   let inFlightMin = Infinity;
   let inFlightMax = 0;
   for (let i = 1; i < n; i++) {
     if (p.dir[i] !== dir) {
       if (!(inFlight[i] < inFlight[i - 1])) continue;
+      refill = 0;
       if (pending >= 0) {
         if (firstFreed < 0) firstFreed = i;
         // The buffer was full just before the first ACK freed any: the application wakes once a third is free again.
-        if (inFlight[i] * 3 <= inFlight[firstFreed - 1] * 2) settle(i);
+        const full = inFlight[firstFreed - 1];
+        if (inFlight[i] * 3 <= full * 2) {
+          settle(i);
+          refill = full;
+        }
       }
       lastAck = i;
       loss = false;
@@ -291,7 +297,15 @@ function markSendBuffer(flow: Flow, n: number, dir: 0 | 1, out: AnalysisColumns,
     nxt = end;
     // New data before the waking ACK: something was left to send after all; the wait ended at the first ACK.
     if (pending >= 0 && firstFreed >= 0) settle(firstFreed);
-    if (p.time[i] - p.time[i - 1] <= prompt) continue; // sent by the ACK clock, or part of the same write
+    const prompted = p.time[i] - p.time[i - 1] <= prompt;
+    // Woken, the application wrote at once: the send that fills its buffer to the same level leaves it
+    // waiting again with nothing unsent, where tcp_cwnd_validate starts the chrono again.
+    if (refill > 0 && prompted && pending < 0 && !loss && inFlight[i] >= refill && state[i] === NETWORK) {
+      pending = i;
+      firstFreed = -1;
+    }
+    if (pending >= 0 || !prompted) refill = 0;
+    if (prompted) continue; // sent by the ACK clock, or part of the same write
     if (++ownClock > 1) {
       lastPaced = p.time[i];
       pending = -1;
