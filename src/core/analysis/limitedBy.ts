@@ -251,8 +251,11 @@ function classify(flow: Flow, n: number, dir: 0 | 1, winOf: (i: number) => numbe
  * from that write through the ACKs that leave more than two thirds of that much outstanding, to the
  * first that leaves at most two thirds (payload for memory: equal segments carry equal overhead).
  * New data or a retransmission before that ACK shows something was left to send after all: then it
- * ends at the first ACK, as does a capture that ends first. An application writing at its own pace
- * writes after everything was acknowledged, or long after the last ACK; a congestion window sends at once.
+ * ends at the first ACK, as does a capture that ends first. After the waking ACK the application
+ * may write at once (0.1 ms on an idle core: as fast as the ACK clock), so such a write begins the
+ * next interval only where the buffer's level is known from the one just ended, at the send that
+ * fills it to that level again. An application writing at its own pace writes after everything was
+ * acknowledged, or long after the last ACK; a congestion window sends at once.
  */
 function markSendBuffer(flow: Flow, n: number, dir: 0 | 1, out: AnalysisColumns, prompt: number, wake: number, state: Uint8Array, inFlight: Float64Array): SendBufferEvidence | null {
   const p = flow.packets;
