@@ -9,6 +9,12 @@
 
 /** How far behind the live edge the editor may show data. */
 export const LIVE_EDGE_MS = 250;
+/**
+ * A live refresh's time budget (CaptureModel.refresh): the flows on screen are analysed whatever they
+ * cost, the other grown flows while this lasts. A fifth of the edge: with the pause and the next
+ * update, data on screen stays within LIVE_EDGE_MS.
+ */
+export const LIVE_REFRESH_BUDGET_MS = 50;
 /** Updates whose cost estimates the next one's. */
 const RECENT = 8;
 
