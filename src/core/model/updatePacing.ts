@@ -2,7 +2,8 @@
  * When to post the next update of a growing model (the worker, the live bench): the editor should
  * show data within LIVE_EDGE_MS of its arrival. Data that arrives just after an update started waits
  * for the next one to end: this update's cost, the pause, and the next update's cost. So the pause is
- * the budget left after this cost and the next one (estimated as the largest of the last few); an
+ * the budget left after this cost and the next one (estimated as the largest of the last few) and a
+ * little slack; an
  * update never takes more than a third of the time (a model too large to keep up falls behind the
  * edge rather than starving the reading).
  */
@@ -17,6 +18,8 @@ export const LIVE_EDGE_MS = 250;
 export const LIVE_REFRESH_BUDGET_MS = 50;
 /** Updates whose cost estimates the next one's. */
 const RECENT = 8;
+/** Kept back from the edge for what the estimate misses: a timer firing late, an update dearer than the recent ones. */
+export const EDGE_SLACK_MS = 25;
 
 export class UpdatePacer {
   private readonly recent: number[] = [];
@@ -26,6 +29,6 @@ export class UpdatePacer {
     this.recent.push(costMs);
     if (this.recent.length > RECENT) this.recent.shift();
     const next = Math.max(...this.recent);
-    return Math.max(LIVE_EDGE_MS - costMs - next, 2 * costMs);
+    return Math.max(LIVE_EDGE_MS - EDGE_SLACK_MS - costMs - next, 2 * costMs);
   }
 }
