@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { loadModel } from '../src/core/load';
 import { CaptureModel } from '../src/core/model/captureModel';
 import { DEFAULT_LIVE_HISTORY } from '../src/core/model/history';
-import { LIVE_EDGE_MS, UpdatePacer } from '../src/core/model/updatePacing';
+import { LIVE_EDGE_MS, LIVE_REFRESH_BUDGET_MS, UpdatePacer } from '../src/core/model/updatePacing';
 import { CaptureWorker } from '../src/host/parseClient';
 import { SyntheticStream, type StreamOptions } from './liveStream';
 
@@ -75,44 +75,78 @@ function sleep(ms: number): void {
 
 /**
  * 2. Pushed as fast as the model takes it (or at `pace` packets a second, as a live source delivers
- * them), with an update (refresh + view) about every 250 ms, paced like the worker's.
+ * them), with an update about every 250 ms, paced like the worker's and refreshed like the worker's:
+ * within LIVE_REFRESH_BUDGET_MS, the flow on screen always (the editor's selected flow: here the one
+ * with the most packets among those still growing, as a user would pick). Latency is measured per
+ * flow, from the first packet pushed that its row or timelines do not show yet to the end of the
+ * update that shows it: for the flow on screen (the editor's live edge, target p99 ≤ 250 ms) and for
+ * every flow's row in the list.
  */
 function ingest(pace?: number): Record<string, number | string> {
   const seconds = QUICK ? 5 : 15;
   const stream = new SyntheticStream({ packets: 50_000_000, seconds: 3600 });
   const model = new CaptureModel({ name: 'bench', history: DEFAULT_LIVE_HISTORY });
   model.setLive('synthetic', 'attached');
-  const latencies: number[] = [];
+  const onScreen: number[] = [];
+  const rows: number[] = [];
   const updates: number[] = [];
-  let waiting: number[] = [];
+  const waiting: number[] = [];
+  /** Per flow id: packets at its last analysis, and when the first packet after that was pushed. */
+  const shown: number[] = [];
+  const since: (number | undefined)[] = [];
   let events = 0;
   let findings = 0;
+  let focus = -1;
+  let focusedAt = 0;
   const start = performance.now();
   let nextUpdate = start + LIVE_EDGE_MS;
   const pacer = new UpdatePacer();
-  while (performance.now() - start < seconds * 1000) {
-    const chunk = stream.next()!;
-    // A paced source: this chunk's packets arrive when the rate says, not before.
-    if (pace) sleep(start + (stream.written / pace) * 1000 - performance.now());
-    model.push(chunk);
-    waiting.push(performance.now());
-    const now = performance.now();
-    if (now >= nextUpdate) {
-      const u = model.refresh();
-      model.view('bench');
-      const done = performance.now();
-      events += u.events.length;
-      findings += u.events.filter((e) => e.kind === 'finding').length;
-      updates.push(done - now);
-      for (const t of waiting) latencies.push(done - t);
-      waiting = [];
-      nextUpdate = done + pacer.pauseAfter(done - now);
+  const update = () => {
+    const began = performance.now();
+    // The editor's flow: kept while it grows, else the largest of those growing.
+    if (focus < 0 || since[focus] === undefined) {
+      const growing = model.flows.filter((f) => since[f.id] !== undefined);
+      focus = growing.reduce((a, f) => (a && a.packets.length >= f.packets.length ? a : f), growing[0])?.id ?? -1;
+      model.focus(focus >= 0 ? [focus] : []);
+      focusedAt = began;
     }
+    const u = model.refresh(LIVE_REFRESH_BUDGET_MS);
+    model.view('bench', 0);
+    const done = performance.now();
+    events += u.events.length;
+    findings += u.events.filter((e) => e.kind === 'finding').length;
+    updates.push(done - began);
+    waiting.push(u.waiting);
+    for (const id of u.changedFlows) {
+      const f = model.flows[id];
+      const first = since[id];
+      // The flow on screen since before these packets came (a newly chosen one is analysed at once, as a click's query does).
+      if (first !== undefined) (id === focus && first >= focusedAt ? onScreen : rows).push(done - first);
+      shown[id] = f.packets.length + (f.trimmed ?? 0);
+      since[id] = undefined;
+    }
+    nextUpdate = done + pacer.pauseAfter(done - began);
+  };
+  let chunk = stream.next()!;
+  while (performance.now() - start < seconds * 1000) {
+    // A paced source: this chunk's packets arrive when the rate says, not before; the worker's timer
+    // may come first (an update of what arrived so far).
+    const arrival = pace ? start + (stream.written / pace) * 1000 : 0;
+    if (pace && nextUpdate < arrival) {
+      sleep(nextUpdate - performance.now());
+      update();
+      continue;
+    }
+    sleep(arrival - performance.now());
+    model.push(chunk);
+    const pushed = performance.now();
+    for (const f of model.flows) if (since[f.id] === undefined && f.packets.length + (f.trimmed ?? 0) !== (shown[f.id] ?? 0)) since[f.id] = pushed;
+    if (pushed >= nextUpdate) update();
+    chunk = stream.next()!;
   }
   const took = (performance.now() - start) / 1000;
   const rate = Math.round(model.packets / took);
-  const lagP99 = quantile(latencies, 0.99);
-  const lagMax = Math.max(...latencies);
+  const all = [...onScreen, ...rows];
   const result = {
     seconds: Math.round(took * 10) / 10,
     packets: model.packets,
@@ -122,19 +156,27 @@ function ingest(pace?: number): Record<string, number | string> {
     findings,
     updateMsP50: Math.round(quantile(updates, 0.5) * 10) / 10,
     updateMsMax: Math.round(Math.max(...updates) * 10) / 10,
-    latencyMsP50: Math.round(quantile(latencies, 0.5)),
-    latencyMsP99: Math.round(lagP99),
-    latencyMsMax: Math.round(lagMax),
-    eventsTarget: pass(rate >= TARGET_EVENTS),
-    lagTarget: pass(lagP99 <= LIVE_EDGE_MS),
+    waitingMax: Math.max(...waiting),
+    latencyMsP50: Math.round(quantile(onScreen, 0.5)),
+    latencyMsP99: Math.round(quantile(onScreen, 0.99)),
+    latencyMsMax: Math.round(Math.max(...onScreen)),
+    rowLatencyMsP50: Math.round(quantile(all, 0.5)),
+    rowLatencyMsP99: Math.round(quantile(all, 0.99)),
+    rowLatencyMsMax: Math.round(Math.max(...all)),
+    // A paced run sustains its pace (within 1 %: the last chunk's wait); a free run the target.
+    eventsTarget: pass(rate >= (pace ?? TARGET_EVENTS) * 0.99),
+    // The edge is a paced source's: pushed as fast as it goes, the source is never waited for.
+    lagTarget: pace ? pass(quantile(onScreen, 0.99) <= LIVE_EDGE_MS) : '(no live edge: not paced)',
   };
   console.log(
     pace
-      ? `live ingest paced at ${pace} packets/s: ${rate} packets/s over ${result.seconds} s (${result.packets} packets, ${result.flows} flows, ${events} events of which ${findings} findings)`
+      ? `live ingest paced at ${pace} packets/s: ${rate} packets/s over ${result.seconds} s (${result.packets} packets, ${result.flows} flows, ${events} events of which ${findings} findings) ${result.eventsTarget}`
       : `live ingest as fast as it goes: ${rate} packets/s sustained over ${result.seconds} s (${result.packets} packets, ${result.flows} flows, ${events} events of which ${findings} findings) ${result.eventsTarget} (≥ ${TARGET_EVENTS}/s)`,
   );
   console.log(
-    `  update (refresh + view) ${result.updateMsP50} ms median, ${result.updateMsMax} ms max; chunk pushed → in an update: ${result.latencyMsP50} ms median, ${result.latencyMsP99} ms p99, ${result.latencyMsMax} ms max ${result.lagTarget}`,
+    `  update (refresh + view, budget ${LIVE_REFRESH_BUDGET_MS} ms) ${result.updateMsP50} ms median, ${result.updateMsMax} ms max, up to ${result.waitingMax} flows left for the next one; ` +
+      `flow on screen behind the edge: ${result.latencyMsP50} ms median, ${result.latencyMsP99} ms p99, ${result.latencyMsMax} ms max ${result.lagTarget}; ` +
+      `every flow's row: ${result.rowLatencyMsP50} ms median, ${result.rowLatencyMsP99} ms p99, ${result.rowLatencyMsMax} ms max`,
   );
   return result;
 }
@@ -231,13 +273,15 @@ async function main(): Promise<void> {
       : part === 'ingest'
         ? ingest()
         : part === 'paced'
-          ? ingest(2 * TARGET_EVENTS)
-          : part === 'memory'
-            ? memory()
-            : part === 'first'
-              ? await firstFlows()
-              : undefined;
-  if (!result) throw new Error('--part bytes, ingest, paced, memory or first');
+          ? ingest(TARGET_EVENTS)
+          : part === 'paced2x'
+            ? ingest(2 * TARGET_EVENTS)
+            : part === 'memory'
+              ? memory()
+              : part === 'first'
+                ? await firstFlows()
+                : undefined;
+  if (!result) throw new Error('--part bytes, ingest, paced, paced2x, memory or first');
   console.log(JSON.stringify({ part, result }));
 }
 

@@ -13,7 +13,7 @@ import { loadModel } from '../core/load';
 import { attachModel, type LiveSession } from '../core/live/attachModel';
 import { CaptureModel } from '../core/model/captureModel';
 import { DEFAULT_LIVE_HISTORY } from '../core/model/history';
-import { UpdatePacer } from '../core/model/updatePacing';
+import { LIVE_REFRESH_BUDGET_MS, UpdatePacer } from '../core/model/updatePacing';
 import { SourceError } from '../core/trace/source';
 import { packetDetails } from '../core/view/packet';
 import { buildSeries } from '../core/view/series';
@@ -32,12 +32,16 @@ function post(message: FromWorkerMessage, transfer: ArrayBuffer[] = []): void {
   parentPort!.postMessage(message, transfer);
 }
 
-function postUpdate(m: CaptureModel, job: ParseJob, bytesRead: number, fileSize: number, final: boolean): number {
-  const started = Date.now();
-  m.refresh();
-  post({ type: 'update', view: m.view(job.fileName), bytesRead, fileSize, final });
+/**
+ * One update to the webview; how many grown flows it left for the next one. A file's updates analyse every grown flow; a live
+ * session's refresh within LIVE_REFRESH_BUDGET_MS (the flow on screen always, see CaptureModel.refresh).
+ */
+function postUpdate(m: CaptureModel, job: ParseJob, bytesRead: number, fileSize: number, final: boolean, budgetMs?: number): number {
+  const { waiting } = m.refresh(budgetMs);
+  // The refresh just spent the budget: the view adds nothing it must not.
+  post({ type: 'update', view: m.view(job.fileName, budgetMs === undefined ? undefined : 0), bytesRead, fileSize, final });
   shown = true;
-  return Date.now() - started;
+  return waiting;
 }
 
 async function parse(job: ParseJob): Promise<void> {
@@ -57,7 +61,8 @@ async function parse(job: ParseJob): Promise<void> {
         // The first update as soon as there are flows; the whole file read gets the final one below.
         if (bytesRead >= fileSize || m.flows.length === 0 || now < nextUpdate) return;
         // About every 250 ms: data read is shown within 250 ms unless the model grew too large to refresh that fast.
-        const cost = postUpdate(m, job, bytesRead, fileSize, false);
+        postUpdate(m, job, bytesRead, fileSize, false);
+        const cost = Date.now() - now;
         // Each update carries every flow's row to the webview: with tens of thousands of flows, fewer of them.
         nextUpdate = Date.now() + Math.max(pacer.pauseAfter(cost), m.flows.length / FLOWS_PER_MS);
       },
@@ -76,9 +81,11 @@ let session: LiveSession | undefined;
 
 /**
  * A live session: the source (and ss sampling) into a model with bounded history through
- * attachModel, which refreshes it every 250 ms; an update goes out when it has news or the source's
- * status changed, paced like a file's, and the final one when the source ends. A source that ended
- * with an error before anything arrived is a failure (the editor offers to try again).
+ * attachModel. The worker refreshes it on its own pace (UpdatePacer: data on screen within
+ * LIVE_EDGE_MS), each refresh within LIVE_REFRESH_BUDGET_MS with the flow on screen first, and posts
+ * an update when data came, flows are still waiting for their analysis, or the source's status
+ * changed; the final one when the source ends. A source that ended with an error before anything
+ * arrived is a failure (the editor offers to try again).
  */
 function attachLive(job: ParseJob, live: NonNullable<ParseJob['live']>): void {
   const m = new CaptureModel({ name: job.fileName, consomme: job.natLog, history: live.history ?? DEFAULT_LIVE_HISTORY });
@@ -86,24 +93,34 @@ function attachLive(job: ParseJob, live: NonNullable<ParseJob['live']>): void {
   const pacer = new UpdatePacer();
   let nextUpdate = 0;
   let due: ReturnType<typeof setTimeout> | undefined;
-  const update = () => {
-    clearTimeout(due);
+  /** Something to show: data, samples or a gap came, a status changed, or flows wait for their analysis. */
+  let news = false;
+  let ended = false;
+  const tick = () => {
     due = undefined;
+    if (ended) return;
     const wait = nextUpdate - Date.now();
-    // Within the pace: post now; else once, when the pause is over (news meanwhile joins it).
     if (wait > 0) {
-      due ??= setTimeout(update, wait);
+      due = setTimeout(tick, wait);
       return;
     }
-    const cost = postUpdate(m, job, m.packets, 0, false);
-    nextUpdate = Date.now() + pacer.pauseAfter(cost);
+    if (!news) return;
+    const started = Date.now();
+    news = postUpdate(m, job, m.packets, 0, false, LIVE_REFRESH_BUDGET_MS) > 0;
+    nextUpdate = Date.now() + pacer.pauseAfter(Date.now() - started);
+    due = setTimeout(tick, nextUpdate - Date.now());
+  };
+  const poke = () => {
+    news = true;
+    due ??= setTimeout(tick, Math.max(0, nextUpdate - Date.now()));
   };
   const warned = new Set<string>();
   session = attachModel(live.spec, m, {
     ss: live.ss,
-    onUpdate: update,
+    intervalMs: 0,
+    onData: poke,
     // Connecting, paused, reconnecting: the header says so at once, data or not.
-    onStatus: (status) => status !== 'ended' && update(),
+    onStatus: (status) => status !== 'ended' && poke(),
     onWarning: (message) => {
       if (warned.has(message)) return;
       warned.add(message);
@@ -111,6 +128,7 @@ function attachLive(job: ParseJob, live: NonNullable<ParseJob['live']>): void {
     },
   });
   void session.done.then((end) => {
+    ended = true;
     clearTimeout(due);
     if (end.error && m.packets === 0) {
       session?.recording?.dispose();
@@ -149,6 +167,8 @@ function answer(msg: ToWorkerMessage): void {
     if (!model || !shown) throw new Error('the capture is still being read');
     const flowId = msg.type === 'series' ? msg.query.flowId : msg.flowId;
     const flow = model.flow(flowId);
+    // The timelines ask for the flow on screen: a live session's budgeted refreshes keep it at the edge.
+    if (msg.type === 'series') model.focus([flowId]);
     const analysis = model.analysis(flowId);
     if (!flow || !analysis) throw new RangeError(`there is no flow ${flowId}`);
     const result = msg.type === 'series' ? buildSeries(flow, analysis, msg.query) : packetDetails(flow, analysis, msg.frame);

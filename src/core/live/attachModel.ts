@@ -14,8 +14,10 @@ import type { LiveSink, LiveSpec, LiveStatus, SsSamplingSpec } from './types';
 
 export interface AttachModelOptions extends Omit<AttachOptions, 'signal'> {
   ss?: SsSamplingSpec;
-  /** How often the model is refreshed (ms; default 250). */
+  /** How often the model is refreshed (ms; default 250); 0: never here, the caller refreshes (the editor's worker, on its own pace). */
   intervalMs?: number;
+  /** Data, samples or a gap went into the model (for a caller that refreshes on its own). */
+  onData?: () => void;
   /** A refresh that found something new: flows re-analysed, stalls, owed updates, findings. Also the final one. */
   onUpdate?: (update: ModelUpdate) => void;
   onStatus?: (status: LiveStatus, message?: string) => void;
@@ -51,6 +53,7 @@ export function attachModel(spec: LiveSpec, model: CaptureModel, options: Attach
       recording?.data(chunk);
       try {
         model.push(chunk);
+        options.onData?.();
       } catch (err) {
         // The start of the stream is not a capture or trace we read: nothing later can be.
         if (!(err instanceof CaptureError || err instanceof SourceError)) throw err;
@@ -58,10 +61,14 @@ export function attachModel(spec: LiveSpec, model: CaptureModel, options: Attach
         stopper.abort();
       }
     },
-    samples: (samples) => model.addSamples(samples),
+    samples: (samples) => {
+      model.addSamples(samples);
+      options.onData?.();
+    },
     gap(reason, epoch) {
       recording?.gap();
       model.markGap(reason, epoch);
+      options.onData?.();
     },
     status(status, message) {
       model.setLive(name, status, message);
@@ -71,7 +78,8 @@ export function attachModel(spec: LiveSpec, model: CaptureModel, options: Attach
 
   const source = attachSource(spec, sink, { ...options, signal: stopper.signal });
   const sampler = options.ss ? startSsSampler(options.ss, sink, { signal: stopper.signal, onWarning: options.onWarning }) : undefined;
-  const timer = setInterval(refresh, options.intervalMs ?? 250);
+  const interval = options.intervalMs ?? 250;
+  const timer = interval > 0 ? setInterval(refresh, interval) : undefined;
 
   const done = source.done.then(async (end): Promise<LiveEnd> => {
     clearInterval(timer);

@@ -4,6 +4,13 @@
  * packets into flows, keeps each flow's analyzer and on `refresh()` re-analyses only the flows that
  * grew, giving their stalls and findings ids that stay the same from then on (stableIds.ts). The CLI,
  * the editor's worker and the webview fixture recorder all read through it (load.ts for files).
+ *
+ * A flow's analysis runs over all of its held packets, so a refresh costs what the grown flows hold.
+ * A live editor refreshes with a time budget (`refresh(budgetMs)`): new flows and the flows the editor
+ * shows (`focus`) are analysed every time, the other grown flows in turn, longest-waiting first, until
+ * the budget is spent; the rest wait for the next refresh (their rows show their last analysis). So
+ * the flow on screen stays at the live edge however many flows grow at once. Files, the CLI and the
+ * end of a stream analyse everything.
  */
 import { analyzeFlow, type FlowAnalysis } from '../analysis/analyze';
 import { SequenceAnalyzer } from '../analysis/sequence';
@@ -51,6 +58,8 @@ export interface ModelUpdate {
   /** Flows re-analysed by this refresh (new or grown), in id order. */
   changedFlows: number[];
   events: ModelEvent[];
+  /** Grown flows left for a later refresh because the time budget was spent (0 without a budget). */
+  waiting: number;
 }
 
 /** A NAT trace or log read beside a capture of the same run (load.ts), merged before the first refresh. */
@@ -70,6 +79,13 @@ export class CaptureModel {
   private readonly summaries: (FlowSummary | undefined)[] = [];
   /** What each flow looked like at its last analysis (packets, ICMP errors, engine facts): a change means it grew. */
   private readonly analysedAt: string[] = [];
+  /** When each flow was last analysed (ms on `clock`): who waited longest goes first under a budget. */
+  private readonly analysedTime: number[] = [];
+  /** Flows the editor shows (their timelines, findings): analysed at every refresh, whatever the budget. */
+  private focused = new Set<number>();
+  private waitingCount = 0;
+  /** Milliseconds, for the refresh budget (tests give their own). */
+  private readonly clock: () => number;
   private readonly ids = new StableIds();
   /** Flows whose oldest packets left since their last analysis (markTrimmed). */
   private readonly trimmedSinceAnalysis = new Set<number>();
@@ -85,6 +101,7 @@ export class CaptureModel {
   constructor(readonly options: ModelOptions) {
     this.samples = [...(options.samples ?? [])];
     this.live = new LiveTracker(options.now ?? Date.now);
+    this.clock = options.now ?? (() => performance.now());
     this.input = new ModelInput(options.kind, options.consomme);
     this.history = options.history ? new HistoryTrimmer(options.history) : undefined;
   }
@@ -187,19 +204,33 @@ export class CaptureModel {
     for (const flow of this.flows) this.analysedAt[flow.id] = '';
   }
 
-  /** Re-analyse only the flows that grew since the last call; the events of what they show for the first time. */
-  refresh(): ModelUpdate {
-    this.update();
+  /**
+   * Re-analyse the flows that grew since the last call; the events of what they show for the first
+   * time. With `budgetMs` (a live editor): new and focused flows always, the other grown ones
+   * longest-waiting first while the budget lasts; `waiting` says how many were left for next time.
+   */
+  refresh(budgetMs?: number): ModelUpdate {
+    this.update(budgetMs);
     const changedFlows = [...this.pendingChanged].sort((x, y) => x - y);
     const events = this.pending;
     this.pending = [];
     this.pendingChanged = new Set();
-    return { revision: this.rev, changedFlows, events };
+    return { revision: this.rev, changedFlows, events, waiting: this.waitingCount };
+  }
+
+  /** The flows the editor shows now (the selected flow): a budgeted refresh never leaves them behind. */
+  focus(flowIds: readonly number[]): void {
+    this.focused = new Set(flowIds);
   }
 
   /** The `analyze --json` document as of now, with the flows' stalls and findings in their stable order. */
   summary(): CaptureSummary {
     this.update();
+    return this.snapshot();
+  }
+
+  /** The summary as analysed so far (flows waiting under a budget as of their last analysis). */
+  private snapshot(): CaptureSummary {
     const ingest = this.ingest;
     const origin = ingest.flows.timeOrigin;
     const analyses = this.analyses.filter((a): a is FlowAnalysis => a !== undefined);
@@ -227,9 +258,14 @@ export class CaptureModel {
     return summary;
   }
 
-  /** The editor's view of the capture now: stable ids, the revision, whether it is complete, the live state. */
-  view(fileName: string): CaptureView {
-    const summary = this.summary();
+  /**
+   * The editor's view of the capture now: stable ids, the revision, whether it is complete, the live
+   * state. With `budgetMs`, analysed as a budgeted refresh would (flows left waiting show their last
+   * analysis; their events come with a later refresh).
+   */
+  view(fileName: string, budgetMs?: number): CaptureView {
+    this.update(budgetMs);
+    const summary = this.snapshot();
     const view = toCaptureView(summary, fileName, (flowId) => this.ids.of(flowId), (flowId) => this.analyses[flowId]?.limitedBy);
     view.comments = commentRows(this.ingest);
     view.revision = this.rev;
@@ -248,7 +284,8 @@ export class CaptureModel {
     const flow = this.flows[id];
     if (!flow) return undefined;
     if (this.trimmedSinceAnalysis.has(id) || !this.analyses[id]) this.forgetAnalysis(id);
-    if (this.grew(flow)) this.update();
+    // Only this flow: a query for the flow on screen does not wait for every other grown flow.
+    if (this.grew(flow)) this.analyse([flow]);
     return this.analyses[id];
   }
 
@@ -319,13 +356,32 @@ export class CaptureModel {
     if (this.flows[id].packets.length === 0) this.analyses[id] = undefined;
   }
 
-  /** Analyse the flows that grew, give ids, queue events (refresh() hands them out). */
-  private update(): void {
+  /** Analyse the flows that grew (under a budget, those it allows: see refresh), give ids, queue events. */
+  private update(budgetMs?: number): void {
     const grown = this.flows.filter((f) => this.grew(f));
+    this.waitingCount = 0;
     if (grown.length === 0) return;
+    if (budgetMs === undefined || this.ended) return this.analyse(grown);
+    // New flows (no row yet) and the focused ones first, whatever they cost; then who waited longest.
+    const must = grown.filter((f) => this.summaries[f.id] === undefined || this.focused.has(f.id));
+    const rest = grown.filter((f) => this.summaries[f.id] !== undefined && !this.focused.has(f.id)).sort((x, y) => (this.analysedTime[x.id] ?? 0) - (this.analysedTime[y.id] ?? 0));
+    const deadline = this.clock() + budgetMs;
+    let k = 0;
+    this.analyse(must, () => (k < rest.length && this.clock() < deadline ? rest[k++] : undefined));
+    this.waitingCount = rest.length - k;
+  }
+
+  /**
+   * Analyse these flows now, then those `more` hands out (one at a time, while a budget lasts), give
+   * them ids together and queue their events (refresh() hands them out).
+   */
+  private analyse(grown: readonly Flow[], more: () => Flow | undefined = () => undefined): void {
+    const done: Flow[] = [];
     const origin = this.ingest.flows.timeOrigin;
     const context = { samples: this.samples, captureEpoch: origin.sec + origin.nsec / 1e9, engine: this.engines };
-    for (const flow of grown) {
+    let i = 0;
+    const next = () => (i < grown.length ? grown[i++] : more());
+    for (let flow = next(); flow; flow = next()) {
       const analyzer = (this.analyzers[flow.id] ??= new SequenceAnalyzer(flow));
       const analysis = analyzeFlow(flow, context, analyzer);
       if (this.ended) analyzer.out.compact();
@@ -333,10 +389,13 @@ export class CaptureModel {
       this.analyses[flow.id] = analysis;
       this.summaries[flow.id] = this.history ? this.history.summarize(flow, analysis, context.captureEpoch) : summarizeFlow(flow, analysis, context.captureEpoch);
       this.analysedAt[flow.id] = this.signature(flow);
+      this.analysedTime[flow.id] = this.clock();
       this.trimmedSinceAnalysis.delete(flow.id);
       this.pendingChanged.add(flow.id);
+      done.push(flow);
     }
-    this.pending.push(...this.ids.assign(grown.map((f) => this.summaries[f.id]!)));
+    if (done.length === 0) return;
+    this.pending.push(...this.ids.assign(done.map((f) => this.summaries[f.id]!)));
     this.rev++;
   }
 
