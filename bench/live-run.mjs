@@ -15,7 +15,7 @@ const bundle = path.join(OUT, 'live.cjs');
 await build({ entryPoints: [path.join(HERE, 'live.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
 const quick = process.argv.includes('--quick') ? ['--quick'] : [];
 const results = {};
-for (const part of ['bytes', 'ingest', 'paced', 'paced2x', 'memory', 'first']) {
+for (const part of ['bytes', 'ingest', 'paced', 'paced2x', 'one', 'memory', 'first']) {
   const run = spawnSync(process.execPath, ['--expose-gc', bundle, '--part', part, ...quick], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
   const lines = run.stdout.trimEnd().split('\n');
   const last = lines.pop();

@@ -82,9 +82,10 @@ function sleep(ms: number): void {
  * update that shows it: for the flow on screen (the editor's live edge, target p99 ≤ 250 ms) and for
  * every flow's row in the list.
  */
-function ingest(pace?: number): Record<string, number | string> {
-  const seconds = QUICK ? 5 : 15;
-  const stream = new SyntheticStream({ packets: 50_000_000, seconds: 3600 });
+function ingest(pace?: number, one = false): Record<string, number | string> {
+  const seconds = QUICK ? 5 : one ? 30 : 15;
+  // `one`: a single connection that never ends (an iperf through the NAT), the case a budget cannot split.
+  const stream = new SyntheticStream({ packets: 50_000_000, seconds: 3600, ...(one ? { concurrent: 1, flowPackets: 1e9 } : {}) });
   const model = new CaptureModel({ name: 'bench', history: DEFAULT_LIVE_HISTORY });
   model.setLive('synthetic', 'attached');
   const onScreen: number[] = [];
@@ -170,7 +171,7 @@ function ingest(pace?: number): Record<string, number | string> {
   };
   console.log(
     pace
-      ? `live ingest paced at ${pace} packets/s: ${rate} packets/s over ${result.seconds} s (${result.packets} packets, ${result.flows} flows, ${events} events of which ${findings} findings) ${result.eventsTarget}`
+      ? `live ingest paced at ${pace} packets/s${one ? ', one connection' : ''}: ${rate} packets/s over ${result.seconds} s (${result.packets} packets, ${result.flows} flows, ${events} events of which ${findings} findings) ${result.eventsTarget}`
       : `live ingest as fast as it goes: ${rate} packets/s sustained over ${result.seconds} s (${result.packets} packets, ${result.flows} flows, ${events} events of which ${findings} findings) ${result.eventsTarget} (≥ ${TARGET_EVENTS}/s)`,
   );
   console.log(
@@ -276,12 +277,14 @@ async function main(): Promise<void> {
           ? ingest(TARGET_EVENTS)
           : part === 'paced2x'
             ? ingest(2 * TARGET_EVENTS)
+            : part === 'one'
+              ? ingest(TARGET_EVENTS, true)
             : part === 'memory'
               ? memory()
               : part === 'first'
                 ? await firstFlows()
                 : undefined;
-  if (!result) throw new Error('--part bytes, ingest, paced, paced2x, memory or first');
+  if (!result) throw new Error('--part bytes, ingest, paced, paced2x, one, memory or first');
   console.log(JSON.stringify({ part, result }));
 }
 
