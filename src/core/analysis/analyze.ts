@@ -12,6 +12,7 @@ import { inferRecvQ, measuredRecvQ, type RecvQSeries } from './recvq';
 import { findStalls, flowRtt, type StallEpisode } from './stalls';
 import { limitedBy, type FlowLimits } from './limitedBy';
 import { kernelCounters, type KernelCounters } from './kernelLimits';
+import { FlowPasses, windowKey } from './passCache';
 
 /** What else is known about the capture: socket samples taken beside it. */
 export interface AnalysisContext {
@@ -72,7 +73,7 @@ export interface FlowAnalysis {
 }
 
 /** Run (or continue) the sequence analysis of a flow and summarise it. */
-export function analyzeFlow(flow: Flow, context: AnalysisContext = {}, analyzer = new SequenceAnalyzer(flow)): FlowAnalysis {
+export function analyzeFlow(flow: Flow, context: AnalysisContext = {}, analyzer = new SequenceAnalyzer(flow), passes = new FlowPasses()): FlowAnalysis {
   analyzer.run();
   const out = analyzer.out;
   // Counted as the analyzer went (it never revisits a packet): nothing to scan here.
@@ -86,7 +87,12 @@ export function analyzeFlow(flow: Flow, context: AnalysisContext = {}, analyzer 
   const rtt = flowRtt(out, initialRtt);
   const scales = [windowScale.a, windowScale.b] as const;
   const bytes: [(i: number) => number, (i: number) => number] = [windowBytes(flow, analyzer, scales[0]), windowBytes(flow, analyzer, scales[1])];
-  const stalls = ([0, 1] as const).flatMap((side) => findStalls(flow, out, side, bytes[side], { rtt })).sort((x, y) => x.start - y.start);
+  const keys = [windowKey(readsRaw(scales[0]), scales[0].shift), windowKey(readsRaw(scales[1]), scales[1].shift)] as const;
+  passes.segment[0].readWindows(keys[0]);
+  passes.segment[1].readWindows(keys[1]);
+  const stalls = ([0, 1] as const)
+    .flatMap((side) => findStalls(flow, out, side, bytes[side], { rtt }, { scan: passes.segment[side], resume: passes.stalls[side], windowKey: keys[side] }))
+    .sort((x, y) => x.start - y.start);
   const fromEngine = engine ? engineRecvQ(engine) : undefined;
   const measured = ([0, 1] as const).map((side) =>
     fromEngine?.receiver === side
@@ -112,8 +118,8 @@ export function analyzeFlow(flow: Flow, context: AnalysisContext = {}, analyzer 
   let recvQ: [RecvQSeries, RecvQSeries] | undefined;
   const recvQSeries = () => (recvQ ??= [measured[0] ?? inferRecvQ(flow, 0, bytes[0]), measured[1] ?? inferRecvQ(flow, 1, bytes[1])]);
   const known: [boolean, boolean] = [scales[0].source !== 'unknown', scales[1].source !== 'unknown'];
-  const limits = limitedBy(flow, { out, windowBytes: bytes, stalls, rtt });
-  const findings = flowFindings({ flow, out, stalls, measured, windowBytes: bytes, scaleKnown: known, limits });
+  const limits = limitedBy(flow, { out, windowBytes: bytes, stalls, rtt, passes });
+  const findings = flowFindings({ flow, out, stalls, measured, windowBytes: bytes, scaleKnown: known, limits, passes, windowKeys: keys.join() });
   if (engine) findings.push(...dropFindings(flow, engine));
   sortFindings(findings);
   const kernel = limits && context.samples && context.captureEpoch !== undefined ? kernelCounters(flow, limits.dir, context.samples, context.captureEpoch) : null;
@@ -142,12 +148,15 @@ export function analyzeFlow(flow: Flow, context: AnalysisContext = {}, analyzer 
 /** Window in bytes as the peer reads it: Wireshark's calculated window, or raw << shift when the shift was inferred. */
 function windowBytes(flow: Flow, analyzer: SequenceAnalyzer, scale: SideScale): (i: number) => number {
   const out = analyzer.out;
-  // An assumed shift applies to raw windows only when the handshake did not set one (a log without SYNs).
-  const raw = scale.source === 'inferred' || (scale.source === 'assumed' && !scale.fromHandshake);
-  if (!raw || scale.shift === null) return (i) => out.window(i);
+  if (!readsRaw(scale) || scale.shift === null) return (i) => out.window(i);
   const factor = 2 ** scale.shift;
   const p = flow.packets;
   return (i) => p.winRaw[i] * factor;
+}
+
+/** An assumed shift applies to raw windows only when the handshake did not set one (a log without SYNs); an inferred one always. */
+function readsRaw(scale: SideScale): boolean {
+  return scale.source === 'inferred' || (scale.source === 'assumed' && !scale.fromHandshake);
 }
 
 function sideScale(flow: Flow, analyzer: SequenceAnalyzer, side: 0 | 1, engine?: EngineFlow): SideScale {

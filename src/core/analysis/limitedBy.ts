@@ -22,6 +22,7 @@ import { CoverPainter, LimitTimeline, secondsRecord, TimelineBuilder } from './l
 import { effectiveSegmentSize, reopenThreshold } from './segmentSize';
 import type { StallEpisode } from './stalls';
 import { captureVantage, type Vantage } from './vantage';
+import type { FlowPasses } from './passCache';
 
 export { LimitTimeline, type LimitInterval } from './limitIntervals';
 
@@ -65,6 +66,8 @@ export interface LimitInputs {
   windowBytes: readonly [(i: number) => number, (i: number) => number];
   stalls: readonly StallEpisode[];
   rtt: number;
+  /** A growing flow's resumable passes (passCache.ts); without them the split scans the whole flow. */
+  passes?: FlowPasses;
 }
 
 /** State codes: indices into LIMIT_STATES (the strip's codes too). */
@@ -94,7 +97,8 @@ export function limitedBy(flow: Flow, inputs: LimitInputs): FlowLimits | null {
   // The next segment is at most one effective segment, and what counts as a closed window is what
   // counts for stalls: min(segment, half the largest window) — a loopback MSS of 65483 against a
   // 64 KiB window is not a receiver that never lets a segment through.
-  const segment = reopenThreshold(flow, receiver, effectiveSegmentSize(flow, receiver, winOf).bytes, winOf);
+  const scan = inputs.passes?.segment[receiver];
+  const segment = reopenThreshold(flow, receiver, effectiveSegmentSize(flow, receiver, winOf, scan).bytes, winOf, scan);
   const vantage = captureVantage(flow, dir, inputs.rtt);
   // Near the receiver the sender's answer to an ACK shows up a round trip after the ACK does.
   const prompt = vantage.near === 'receiver' ? PROMPT_REPLY + vantage.errorBound : PROMPT_REPLY;

@@ -48,15 +48,9 @@ const FULL_SEGMENT_RUN = 8;
  * TSO/GRO on the capturing host: counted, not believed. Without any MSS option: the largest segment
  * seen, at least 536.
  */
-export function effectiveSegmentSize(flow: Flow, receiver: 0 | 1, windowBytes?: (i: number) => number): SegmentSize {
-  const p = flow.packets;
-  let largest = 0;
-  let timestamps = false;
-  for (let i = 0; i < p.length; i++) {
-    if (p.dir[i] === receiver) continue;
-    if (p.len[i] > largest) largest = p.len[i];
-    if (p.len[i] > 0 && p.opts[i] & TcpOpt.TIMESTAMP) timestamps = true;
-  }
+export function effectiveSegmentSize(flow: Flow, receiver: 0 | 1, windowBytes?: (i: number) => number, scan = new SegmentScan()): SegmentSize {
+  scan.scanSegments(flow, receiver);
+  const { largest, timestamps } = scan;
   const rx = flow.handshake[receiver];
   const tx = flow.handshake[1 - receiver];
   const receiverMss = rx.mss ?? null;
@@ -70,9 +64,8 @@ export function effectiveSegmentSize(flow: Flow, receiver: 0 | 1, windowBytes?: 
   const rxLimit = receiverMss ?? (rx.synFrame > 0 && !rx.mssNotLogged ? Math.max(DEFAULT_MSS, largest + optionBytes) : null);
   const limits = [rxLimit, senderMss].filter((m): m is number => m !== null);
   const bytes = Math.min(...limits) - optionBytes;
-  let superSegments = 0;
-  for (let i = 0; i < p.length; i++) if (p.dir[i] !== receiver && p.len[i] > bytes) superSegments++;
-  if (largest >= DEFAULT_MSS && largest < bytes && windowBytes && fullRuns(flow, receiver, largest, windowBytes) >= FULL_SEGMENT_RUN) {
+  const superSegments = scan.superSegments(flow, receiver, bytes);
+  if (largest >= DEFAULT_MSS && largest < bytes && windowBytes && scan.fullRuns(flow, receiver, largest, windowBytes) >= FULL_SEGMENT_RUN) {
     return { ...base, bytes: largest, source: 'refined', superSegments: 0 };
   }
   return { ...base, bytes, source: 'mss-options', superSegments };
@@ -84,30 +77,116 @@ export function effectiveSegmentSize(flow: Flow, receiver: 0 | 1, windowBytes?: 
  * when that is smaller — RFC 1122 4.2.3.3's min(Fr·RCV.BUFF, Eff.snd.MSS) with Fr = 1/2. A loopback
  * flow with a 64 KiB MSS and a 16 KiB buffer is not stalled by a 16 KiB window.
  */
-export function reopenThreshold(flow: Flow, receiver: 0 | 1, segmentBytes: number, windowBytes: (i: number) => number): number {
-  const p = flow.packets;
-  let largest = 0;
-  for (let i = 0; i < p.length; i++) if (p.dir[i] === receiver && windowBytes(i) > largest) largest = windowBytes(i);
+export function reopenThreshold(flow: Flow, receiver: 0 | 1, segmentBytes: number, windowBytes: (i: number) => number, scan = new SegmentScan()): number {
+  const largest = scan.largestWindow(flow, receiver, windowBytes);
   return largest > 0 ? Math.min(segmentBytes, Math.floor(largest / 2)) : segmentBytes;
 }
 
-/** Segments of exactly `size` that the window did not cut short (room was left after them) and that the next data segment directly follows. */
-function fullRuns(flow: Flow, receiver: 0 | 1, size: number, windowBytes: (i: number) => number): number {
-  const p = flow.packets;
-  let edge = -1;
-  let pending = -1; // end seq of the last full segment sent with room to spare, waiting for its follower
-  let runs = 0;
-  for (let i = 0; i < p.length; i++) {
-    if (p.dir[i] === receiver) {
-      if (p.tcpFlags[i] & TcpFlag.ACK) edge = (p.ack[i] + windowBytes(i)) >>> 0; // a SYN-ACK's window is unscaled, as windowBytes reads it
-      continue;
-    }
-    if (p.len[i] === 0) continue;
-    if (pending >= 0 && p.seq[i] === pending) runs++;
-    const end = (p.seq[i] + p.len[i]) >>> 0;
-    pending = p.len[i] === size && edge >= 0 && ((edge - end) | 0) > 0 ? end : -1;
+/**
+ * The running aggregates behind one receiver's segment size and reopen threshold, kept between
+ * refreshes of a growing flow (passCache.ts) so each scan goes on from the packet it stopped at: the
+ * same numbers a scan from the first packet gives. A fresh one (the default) scans the whole flow.
+ * What depends on the windows is keyed by how they are read (`readWindows`); what depends on a size,
+ * by that size: another one starts that scan again.
+ */
+export class SegmentScan {
+  /** Largest payload the sender sent, and whether its data segments carry timestamps (after scanSegments). */
+  largest = 0;
+  timestamps = false;
+  private seen = 0;
+  private superBytes = -1;
+  private superSeen = 0;
+  private superCount = 0;
+  private windowKey: string | undefined;
+  private runSize = -1;
+  private runSeen = 0;
+  private runEdge = -1;
+  private runPending = -1; // end seq of the last full segment sent with room to spare, waiting for its follower
+  private runs = 0;
+  private windowSeen = 0;
+  private windowLargest = 0;
+
+  /** The windows are read as `key` says (the calculated window, raw << a shift): another key starts the window scans again. */
+  readWindows(key: string): void {
+    if (key === this.windowKey) return;
+    this.windowKey = key;
+    this.runSize = -1;
+    this.windowSeen = 0;
+    this.windowLargest = 0;
   }
-  return runs;
+
+  scanSegments(flow: Flow, receiver: 0 | 1): void {
+    const p = flow.packets;
+    let largest = this.largest;
+    let timestamps = this.timestamps;
+    for (let i = this.seen; i < p.length; i++) {
+      if (p.dir[i] === receiver) continue;
+      if (p.len[i] > largest) largest = p.len[i];
+      if (p.len[i] > 0 && p.opts[i] & TcpOpt.TIMESTAMP) timestamps = true;
+    }
+    this.largest = largest;
+    this.timestamps = timestamps;
+    this.seen = p.length;
+  }
+
+  /** Segments larger than `bytes` (TSO/GRO super-segments). */
+  superSegments(flow: Flow, receiver: 0 | 1, bytes: number): number {
+    const p = flow.packets;
+    if (bytes !== this.superBytes) {
+      this.superBytes = bytes;
+      this.superSeen = 0;
+      this.superCount = 0;
+    }
+    let n = this.superCount;
+    for (let i = this.superSeen; i < p.length; i++) if (p.dir[i] !== receiver && p.len[i] > bytes) n++;
+    this.superCount = n;
+    this.superSeen = p.length;
+    return n;
+  }
+
+  /** Segments of exactly `size` that the window did not cut short (room was left after them) and that the next data segment directly follows. */
+  fullRuns(flow: Flow, receiver: 0 | 1, size: number, windowBytes: (i: number) => number): number {
+    const p = flow.packets;
+    if (size !== this.runSize) {
+      this.runSize = size;
+      this.runSeen = 0;
+      this.runEdge = -1;
+      this.runPending = -1;
+      this.runs = 0;
+    }
+    let edge = this.runEdge;
+    let pending = this.runPending;
+    let runs = this.runs;
+    for (let i = this.runSeen; i < p.length; i++) {
+      if (p.dir[i] === receiver) {
+        if (p.tcpFlags[i] & TcpFlag.ACK) edge = (p.ack[i] + windowBytes(i)) >>> 0; // a SYN-ACK's window is unscaled, as windowBytes reads it
+        continue;
+      }
+      if (p.len[i] === 0) continue;
+      if (pending >= 0 && p.seq[i] === pending) runs++;
+      const end = (p.seq[i] + p.len[i]) >>> 0;
+      pending = p.len[i] === size && edge >= 0 && ((edge - end) | 0) > 0 ? end : -1;
+    }
+    this.runEdge = edge;
+    this.runPending = pending;
+    this.runs = runs;
+    this.runSeen = p.length;
+    return runs;
+  }
+
+  /** Largest window the receiver advertised. */
+  largestWindow(flow: Flow, receiver: 0 | 1, windowBytes: (i: number) => number): number {
+    const p = flow.packets;
+    let largest = this.windowLargest;
+    for (let i = this.windowSeen; i < p.length; i++) {
+      if (p.dir[i] !== receiver) continue;
+      const w = windowBytes(i);
+      if (w > largest) largest = w;
+    }
+    this.windowLargest = largest;
+    this.windowSeen = p.length;
+    return largest;
+  }
 }
 
 /** "1460 bytes: the sender's MSS 1460; the receiver announced 65535": the size and where it came from, for finding texts. */

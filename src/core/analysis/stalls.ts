@@ -2,7 +2,7 @@ import { TcpFlag } from '../decode/segment';
 import type { Flow } from '../flows/flow';
 import type { AnalysisColumns } from './columns';
 import { Flag } from './flags';
-import { effectiveSegmentSize, reopenThreshold, type SegmentSize } from './segmentSize';
+import { effectiveSegmentSize, reopenThreshold, SegmentScan, type SegmentSize } from './segmentSize';
 
 /** How a stall episode ended. */
 export type StallEnd = 'window_update' | 'probe_reply' | 'ack_with_data' | 'rst' | 'fin' | 'capture_end';
@@ -75,6 +75,27 @@ interface Open {
   blocked: boolean;
 }
 
+/**
+ * Where a receiver's stall scan can go on from at the next refresh (passCache.ts): the last packet
+ * before which no episode was open and nothing after it had been decided by looking ahead (an
+ * episode that the sender's next packet may end, one closed by the end of the capture), with the
+ * sender's state there and the episodes finished before it. Valid for the `key` it was found with.
+ */
+export class StallResume {
+  key = '';
+  at = 0;
+  senderNext = 0;
+  haveSender = false;
+  episodes: StallEpisode[] = [];
+}
+
+/** What a resumable scan is given: the receiver's running aggregates and checkpoint, and how its windows are read. */
+export interface StallPasses {
+  scan: SegmentScan;
+  resume: StallResume;
+  windowKey: string;
+}
+
 /** A sender that had data waiting answers a reopened window at once; allow for a loaded host beyond four RTTs. */
 const WAITING_SENDER_FLOOR = 0.005;
 
@@ -88,15 +109,37 @@ const WAITING_SENDER_FLOOR = 0.005;
  * persist timer fires), or until new data right after the window reopens. Persist probes of any style are counted.
  * `windowBytes(i)` is the window packet `i` advertises, in bytes.
  */
-export function findStalls(flow: Flow, out: AnalysisColumns, receiver: 0 | 1, windowBytes: (i: number) => number, timing: ReplyTiming): StallEpisode[] {
+export function findStalls(
+  flow: Flow,
+  out: AnalysisColumns,
+  receiver: 0 | 1,
+  windowBytes: (i: number) => number,
+  timing: ReplyTiming,
+  passes: StallPasses = { scan: new SegmentScan(), resume: new StallResume(), windowKey: '' },
+): StallEpisode[] {
   const p = flow.packets;
-  const segment = effectiveSegmentSize(flow, receiver, windowBytes);
-  const threshold = reopenThreshold(flow, receiver, segment.bytes, windowBytes);
-  const episodes: StallEpisode[] = [];
+  const segment = effectiveSegmentSize(flow, receiver, windowBytes, passes.scan);
+  const threshold = reopenThreshold(flow, receiver, segment.bytes, windowBytes, passes.scan);
+  // Everything the scan's decisions depend on besides the packets: the checkpoint holds only while they stay.
+  const key = `${JSON.stringify(segment)} ${threshold} ${timing.rtt} ${passes.windowKey}`;
+  const resume = passes.resume;
+  const goOn = resume.key === key && resume.at <= p.length;
+  const episodes: StallEpisode[] = goOn ? resume.episodes.slice() : [];
   let open: Open | undefined;
-  let senderNext = 0;
-  let haveSender = false;
-  for (let i = 0; i < p.length; i++) {
+  let senderNext = goOn ? resume.senderNext : 0;
+  let haveSender = goOn ? resume.haveSender : false;
+  let lookedPastEnd = false; // a decision waits for packets not yet here: no checkpoint after it
+  let ckAt = goOn ? resume.at : 0;
+  let ckNext = senderNext;
+  let ckHave = haveSender;
+  let ckCount = episodes.length;
+  for (let i = goOn ? resume.at : 0; i < p.length; i++) {
+    if (!open && !lookedPastEnd) {
+      ckAt = i;
+      ckNext = senderNext;
+      ckHave = haveSender;
+      ckCount = episodes.length;
+    }
     const flags = p.tcpFlags[i];
     if (p.dir[i] !== receiver) {
       const end = (p.seq[i] + p.len[i]) >>> 0;
@@ -156,8 +199,20 @@ export function findStalls(flow: Flow, out: AnalysisColumns, receiver: 0 | 1, wi
       }
     }
   }
+  if (!open && !lookedPastEnd) {
+    ckAt = p.length;
+    ckNext = senderNext;
+    ckHave = haveSender;
+    ckCount = episodes.length;
+  }
   if (open?.blocked) close(p.length - 1, 'capture_end', null);
-  return episodes;
+  resume.key = key;
+  resume.at = ckAt;
+  resume.senderNext = ckNext;
+  resume.haveSender = ckHave;
+  resume.episodes = episodes.slice(0, ckCount);
+  // Copies: the analysis charges owed time to its episodes (queueOwed.ts, engineView.ts), the checkpoint's stay as found.
+  return episodes.map((e) => ({ ...e }));
 
   /** Whether the sender's next packet after the reopening `i` is new data, before the receiver speaks again and without delay: it was waiting. */
   function sentAtOnce(i: number): boolean {
@@ -166,6 +221,7 @@ export function findStalls(flow: Flow, out: AnalysisColumns, receiver: 0 | 1, wi
       if (p.len[j] === 0) continue;
       return ((p.seq[j] + p.len[j] - senderNext) | 0) > 0 && p.time[j] - p.time[i] <= Math.max(mediumReply(timing.rtt), WAITING_SENDER_FLOOR);
     }
+    lookedPastEnd = true;
     return false;
   }
 

@@ -13,6 +13,7 @@
  * end of a stream analyse everything.
  */
 import { analyzeFlow, type FlowAnalysis } from '../analysis/analyze';
+import { FlowPasses } from '../analysis/passCache';
 import { SequenceAnalyzer } from '../analysis/sequence';
 import type { CaptureReader } from '../capture/reader';
 import type { CaptureWarning } from '../capture/types';
@@ -75,6 +76,8 @@ export class CaptureModel {
   private readonly input: ModelInput;
   private ended = false;
   private readonly analyzers: (SequenceAnalyzer | undefined)[] = [];
+  /** Each flow's resumable whole-flow passes (analysis/passCache.ts): a grown flow's analysis costs about what arrived. */
+  private readonly passes: (FlowPasses | undefined)[] = [];
   private readonly analyses: (FlowAnalysis | undefined)[] = [];
   private readonly summaries: (FlowSummary | undefined)[] = [];
   /** What each flow looked like at its last analysis (packets, ICMP errors, engine facts): a change means it grew. */
@@ -316,6 +319,7 @@ export class CaptureModel {
 
   /** The flow's first `k` packets left its columns (history.ts): what a NAT trace tied to packet indices moves with them. */
   packetsLeft(flow: Flow, k: number, before: number): void {
+    this.passes[flow.id] = undefined;
     this.engines?.[flow.id]?.dropFirst(k, before);
     this.input.packetsLeft(flow, k);
   }
@@ -343,6 +347,7 @@ export class CaptureModel {
   /** The flow's columns changed under its analysis (its history was trimmed, or its evidence changed): analyse it again at the next refresh. */
   forgetAnalysis(id: number): void {
     this.analysedAt[id] = '';
+    this.passes[id] = undefined;
   }
 
   /**
@@ -352,6 +357,7 @@ export class CaptureModel {
    */
   markTrimmed(id: number): void {
     this.trimmedSinceAnalysis.add(id);
+    this.passes[id] = undefined; // its checkpoints are packet indices, which moved
     // A flow all of whose packets left keeps its summary; its analysis (timelines as long as the flow was) goes.
     if (this.flows[id].packets.length === 0) this.analyses[id] = undefined;
   }
@@ -383,7 +389,7 @@ export class CaptureModel {
     const next = () => (i < grown.length ? grown[i++] : more());
     for (let flow = next(); flow; flow = next()) {
       const analyzer = (this.analyzers[flow.id] ??= new SequenceAnalyzer(flow));
-      const analysis = analyzeFlow(flow, context, analyzer);
+      const analysis = analyzeFlow(flow, context, analyzer, (this.passes[flow.id] ??= new FlowPasses()));
       if (this.ended) analyzer.out.compact();
       this.analysisRuns++;
       this.analyses[flow.id] = analysis;

@@ -10,6 +10,7 @@ import { emptyQueueFindings } from './emptyQueue';
 import { icmpFindings } from './icmp';
 import { limitedByFindings } from './limitedBy';
 import type { FlowLimits } from '../limitedBy';
+import type { FlowPasses } from '../passCache';
 import { outOfWindowFindings } from './outOfWindow';
 import { pmtuBlackHoleFindings } from './pmtuBlackHole';
 import { scaledSynFindings } from './scaledSyn';
@@ -69,6 +70,9 @@ export interface FindingInputs {
   scaleKnown: [boolean, boolean];
   /** The data sender's limited-by split, when computed. */
   limits?: FlowLimits | null;
+  /** A growing flow's resumable passes (passCache.ts) and how its windows are read; without them the rules scan the whole flow. */
+  passes?: FlowPasses;
+  windowKeys?: string;
 }
 
 /** Every rule's findings for one flow, in time order (stable: rules keep their order at equal times). */
@@ -77,8 +81,8 @@ export function flowFindings(x: FindingInputs): Finding[] {
     ...scaledSynFindings(x.flow),
     ...stallFindings(x.flow, x.stalls),
     ...emptyQueueFindings(x.flow, x.stalls, x.measured, x.windowBytes),
-    ...smallBufferFindings(x.flow, x.stalls, x.measured, x.windowBytes),
-    ...outOfWindowFindings(x.flow, x.out, x.windowBytes, x.scaleKnown),
+    ...smallBufferFindings(x.flow, x.stalls, x.measured, x.windowBytes, x.passes && ((side) => x.passes!.segment[side].largestWindow(x.flow, side, x.windowBytes[side]))),
+    ...outOfWindowFindings(x.flow, x.out, x.windowBytes, x.scaleKnown, x.passes?.outOfWindow, x.windowKeys),
     ...icmpFindings(x.flow),
     ...pmtuBlackHoleFindings(x.flow, x.out),
     ...limitedByFindings(x.flow, x.limits),

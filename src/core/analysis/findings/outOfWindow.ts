@@ -11,11 +11,26 @@ import type { Finding } from './index';
  * it advertised (ack + window). Persist probes are sent into a closed window on purpose and are
  * reported as probes instead. Needs the receiver's window in bytes (known or inferred scale).
  */
-export function outOfWindowFindings(flow: Flow, out: AnalysisColumns, windowBytes: [(i: number) => number, (i: number) => number], scaleKnown: [boolean, boolean]): Finding[] {
+export function outOfWindowFindings(
+  flow: Flow,
+  out: AnalysisColumns,
+  windowBytes: [(i: number) => number, (i: number) => number],
+  scaleKnown: [boolean, boolean],
+  resume = new OutOfWindowResume(),
+  windowKeys = '',
+): Finding[] {
   const p = flow.packets;
-  const found: Finding[] = [];
-  const edge = [-1, -1];
-  for (let i = 0; i < p.length; i++) {
+  // Each packet's verdict needs only the edges before it: a grown flow goes on from the last packet seen.
+  const key = `${windowKeys} ${scaleKnown.join()}`;
+  if (resume.key !== key || resume.at > p.length) {
+    resume.key = key;
+    resume.at = 0;
+    resume.edge = [-1, -1];
+    resume.found = [];
+  }
+  const found = resume.found;
+  const edge = resume.edge;
+  for (let i = resume.at; i < p.length; i++) {
     const d = p.dir[i];
     const flags = p.tcpFlags[i];
     if (!(flags & TcpFlag.SYN) && flags & TcpFlag.ACK) edge[d] = (p.ack[i] + windowBytes[d](i)) >>> 0;
@@ -33,5 +48,14 @@ export function outOfWindowFindings(flow: Flow, out: AnalysisColumns, windowByte
       message: `Frame ${p.frame[i]} carries ${beyond | 0} bytes beyond the right edge ${side(flow, receiver as 0 | 1)} advertised (ack + window); a receiver must drop it as an unacceptable segment.`,
     });
   }
-  return found;
+  resume.at = p.length;
+  return found.slice();
+}
+
+/** Where the out-of-window scan goes on from (passCache.ts): the next packet, each side's right edge, the findings so far. */
+export class OutOfWindowResume {
+  key: string | undefined;
+  at = 0;
+  edge = [-1, -1];
+  found: Finding[] = [];
 }

@@ -17,15 +17,19 @@ const REPEATED_STALLS = 3;
  * stalled at least three times, at its first stall; with samples, the buffer size they report and the queue at that
  * closure, which holds the whole window — not the "nearly empty queue" of emptyQueue.ts.
  */
-export function smallBufferFindings(flow: Flow, stalls: readonly StallEpisode[], measured: readonly (RecvQSeries | undefined)[], windowBytes: readonly ((i: number) => number)[]): Finding[] {
-  const p = flow.packets;
+export function smallBufferFindings(
+  flow: Flow,
+  stalls: readonly StallEpisode[],
+  measured: readonly (RecvQSeries | undefined)[],
+  windowBytes: readonly ((i: number) => number)[],
+  largestWindow: (receiver: 0 | 1) => number = (receiver) => largestAdvertised(flow, receiver, windowBytes[receiver]),
+): Finding[] {
   const found: Finding[] = [];
   for (const receiver of [0, 1] as const) {
     const mine = stalls.filter((e) => e.receiver === receiver);
     if (mine.length < REPEATED_STALLS) continue;
     const segment = mine[0].segment;
-    let largest = 0;
-    for (let i = 0; i < p.length; i++) if (p.dir[i] === receiver && windowBytes[receiver](i) > largest) largest = windowBytes[receiver](i);
+    const largest = largestWindow(receiver);
     if (largest >= segment.bytes) continue;
     const first = mine[0];
     const stalled = mine.reduce((sum, e) => sum + e.duration, 0);
@@ -45,4 +49,12 @@ export function smallBufferFindings(flow: Flow, stalls: readonly StallEpisode[],
     });
   }
   return found;
+}
+
+/** Largest window `receiver` advertised, scanning the whole flow (a growing flow keeps it in passCache.ts). */
+function largestAdvertised(flow: Flow, receiver: 0 | 1, windowBytes: (i: number) => number): number {
+  const p = flow.packets;
+  let largest = 0;
+  for (let i = 0; i < p.length; i++) if (p.dir[i] === receiver && windowBytes(i) > largest) largest = windowBytes(i);
+  return largest;
 }
