@@ -88,6 +88,7 @@ export function analyzeFlow(flow: Flow, context: AnalysisContext = {}, analyzer 
   const scales = [windowScale.a, windowScale.b] as const;
   const bytes: [(i: number) => number, (i: number) => number] = [windowBytes(flow, analyzer, scales[0]), windowBytes(flow, analyzer, scales[1])];
   const keys = [windowKey(readsRaw(scales[0]), scales[0].shift), windowKey(readsRaw(scales[1]), scales[1].shift)] as const;
+  passes.windowKeys = [keys[0], keys[1]];
   passes.segment[0].readWindows(keys[0]);
   passes.segment[1].readWindows(keys[1]);
   const stalls = ([0, 1] as const)

@@ -114,6 +114,16 @@ export class TimelineBuilder {
 
   constructor(private readonly store?: LimitTimeline) {}
 
+  /** The same sums and unfinished interval, without a store: a checkpoint to go on from (limitSplit.ts). */
+  copy(): TimelineBuilder {
+    const c = new TimelineBuilder();
+    c.seconds.set(this.seconds);
+    c.code = this.code;
+    c.start = this.start;
+    c.end = this.end;
+    return c;
+  }
+
   push(code: number, start: number, end: number): void {
     if (!(end > start)) return;
     if (code === this.code && this.end === start) {
@@ -145,13 +155,17 @@ export class TimelineBuilder {
  * Pieces must come in time order; the cover is walked once.
  */
 export class CoverPainter {
-  private k = 0;
-
   constructor(
     private readonly cover: readonly { start: number; end: number }[],
     private readonly code: number,
     private readonly out: TimelineBuilder,
+    /** The first cover that may still matter (a split going on from a checkpoint: `index` there). */
+    private k = 0,
   ) {}
+
+  get index(): number {
+    return this.k;
+  }
 
   push(code: number, start: number, end: number): void {
     const cover = this.cover;

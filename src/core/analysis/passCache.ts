@@ -6,7 +6,7 @@
  * one (the default of analyzeFlow) makes every pass scan the whole flow, so both ways run the same
  * code and give the same results. The model drops it when the flow's oldest packets leave (indices move).
  */
-import { LimitResume } from './limitResume';
+import { LimitResume } from './limitSplit';
 import { SegmentScan } from './segmentSize';
 import { StallResume } from './stalls';
 import { OutOfWindowResume } from './findings/outOfWindow';
@@ -19,6 +19,8 @@ export class FlowPasses {
   readonly outOfWindow = new OutOfWindowResume();
   /** The limited-by split's checkpoint (its per-packet states, the timeline's sums so far). */
   readonly limits = new LimitResume();
+  /** How each side's windows were read when these were computed (windowKey). */
+  windowKeys: [string, string] = ['', ''];
 }
 
 /** How a side's windows are read (analyze.ts windowBytes): a cached pass over windows holds only while this stays the same. */

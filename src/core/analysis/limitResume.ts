@@ -1,2 +1,0 @@
-/** Where a growing flow's limited-by split goes on from (passCache.ts). */
-export class LimitResume {}
