@@ -11,7 +11,9 @@ import { describe, it } from 'node:test';
 import { SyntheticStream, type StreamOptions } from '../../bench/liveStream';
 import type { FlowAnalysis } from '../../src/core/analysis/analyze';
 import { CaptureModel } from '../../src/core/model/captureModel';
+import { writePcap } from '../support/capture-writer';
 import { corpusAvailable, CORPUS_DIR } from '../support/corpus';
+import { conversation } from '../support/tcp-script';
 
 /** What a flow's analysis says, as plain JSON (the analyzer and the lazy series left out, the timeline built). */
 function analysisJson(a: FlowAnalysis | undefined): unknown {
@@ -92,6 +94,14 @@ function synthetic(o: StreamOptions): Uint8Array {
   return Buffer.concat(parts);
 }
 
+/** The same pcap (little-endian, as SyntheticStream writes it) without its first `skip` packets: a capture begun mid-connection (no handshake). */
+function withoutFirstPackets(bytes: Uint8Array, skip: number): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 24;
+  for (let k = 0; k < skip; k++) at += 16 + view.getUint32(at + 8, true);
+  return Buffer.concat([bytes.subarray(0, 24), bytes.subarray(at)]);
+}
+
 const FIXTURES = [
   'test/fixtures/natbug-buggy.pcap',
   'test/fixtures/natshape-buggy.pcap',
@@ -132,6 +142,31 @@ describe('a grown flow re-analysed from its checkpoints equals a fresh analysis,
   it('one synthetic connection cut at every packet for a while (each checkpoint and look-ahead crossed)', () => {
     const bytes = synthetic({ packets: 1_500, seconds: 1, concurrent: 1, flowPackets: 1e9, stallEvery: 400, chunkBytes: 4096 });
     checkEveryRefresh('synthetic-one', cut(bytes, [24 + 70, 70, 66, 66]));
+  });
+
+  it('a synthetic connection captured from its middle (scale inference runs, RTT from ACKs: no handshake)', () => {
+    const bytes = withoutFirstPackets(synthetic({ packets: 6_000, seconds: 3, concurrent: 1, flowPackets: 1e9, stallEvery: 400, chunkBytes: 4096 }), 150);
+    for (const sizes of [[2048], [700, 13, 9000]]) checkEveryRefresh('synthetic-middle', cut(bytes, sizes));
+    const model = new CaptureModel({ name: 'middle' });
+    model.push(bytes);
+    const analysis = model.analysis(0)!;
+    assert.equal(analysis.initialRtt, null);
+    assert.deepEqual([analysis.windowScale.a.source, analysis.windowScale.b.source], ['unknown', 'unknown']);
+    assert.ok(analysis.stalls.length > 10);
+  });
+
+  it('a window scale inferred without a handshake, its evidence growing with every flight', () => {
+    // As analysis-window.test.ts's bulk(): a advertises raw 100 that is really 100 << 7; b fills it exactly, flight after flight.
+    const c = conversation({ win: { a: 100 } });
+    for (let r = 0; r < 30; r++) {
+      c.ack('a', 20 * r);
+      for (let k = 1; k <= 10; k++) c.data('b', 1280, 20 * r + k);
+    }
+    const bytes = writePcap(c.ack('a', 600).frames, { nanos: true });
+    for (const sizes of [[300], [1337, 50, 4000]]) checkEveryRefresh('inferred', cut(bytes, sizes));
+    const model = new CaptureModel({ name: 'inferred' });
+    model.push(bytes);
+    assert.equal(model.analysis(0)!.windowScale.a.source, 'inferred');
   });
 
   it('a sample of the corpus', (t) => {

@@ -1,7 +1,7 @@
 import type { Flow } from '../flows/flow';
 import { SCALE_NOT_USED, SCALE_UNKNOWN } from './direction';
 import { FLAG_NAMES } from './flags';
-import { inferWindowScale, type InferredScale } from './scaleInference';
+import { inferWindowScale, ScaleScan, type InferredScale } from './scaleInference';
 import { SequenceAnalyzer } from './sequence';
 import type { SsSample } from '../trace/ss';
 import { flowFindings, sortFindings, type Finding } from './findings';
@@ -82,9 +82,9 @@ export function analyzeFlow(flow: Flow, context: AnalysisContext = {}, analyzer 
   for (const [bit, name] of FLAG_NAMES) if (counts[Math.log2(bit)]) flagCounts[name] = counts[Math.log2(bit)];
   const num = (v: number) => (v < 0 || v === Infinity ? null : v);
   const engine = context.engine?.[flow.id];
-  const windowScale = { a: sideScale(flow, analyzer, 0, engine), b: sideScale(flow, analyzer, 1, engine) };
+  const windowScale = { a: sideScale(flow, analyzer, 0, engine, passes.scale[0]), b: sideScale(flow, analyzer, 1, engine, passes.scale[1]) };
   const initialRtt = analyzer.initialRtt > 0 ? analyzer.initialRtt : null;
-  const rtt = flowRtt(out, initialRtt);
+  const rtt = flowRtt(out, initialRtt, passes.rtt);
   const scales = [windowScale.a, windowScale.b] as const;
   const bytes: [(i: number) => number, (i: number) => number] = [windowBytes(flow, analyzer, scales[0]), windowBytes(flow, analyzer, scales[1])];
   const keys = [windowKey(readsRaw(scales[0]), scales[0].shift), windowKey(readsRaw(scales[1]), scales[1].shift)] as const;
@@ -160,7 +160,7 @@ function readsRaw(scale: SideScale): boolean {
   return scale.source === 'inferred' || (scale.source === 'assumed' && !scale.fromHandshake);
 }
 
-function sideScale(flow: Flow, analyzer: SequenceAnalyzer, side: 0 | 1, engine?: EngineFlow): SideScale {
+function sideScale(flow: Flow, analyzer: SequenceAnalyzer, side: 0 | 1, engine: EngineFlow | undefined, scan: ScaleScan): SideScale {
   const scale = analyzer.dirs[side].scale;
   const assumed = engine?.scaleAssumed ?? null;
   if (assumed !== null) {
@@ -170,7 +170,7 @@ function sideScale(flow: Flow, analyzer: SequenceAnalyzer, side: 0 | 1, engine?:
   }
   if (scale >= 0) return { shift: scale, source: 'handshake' };
   if (scale === SCALE_NOT_USED) return { shift: null, source: 'not-used' };
-  const evidence = inferWindowScale(flow, side);
+  const evidence = inferWindowScale(flow, side, scan);
   return evidence ? { shift: evidence.shift, source: 'inferred', evidence } : { shift: null, source: 'unknown' };
 }
 

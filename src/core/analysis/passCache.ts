@@ -8,7 +8,8 @@
  */
 import { LimitResume } from './limitSplit';
 import { SegmentScan } from './segmentSize';
-import { StallResume } from './stalls';
+import { ScaleScan } from './scaleInference';
+import { RttScan, StallResume } from './stalls';
 import { OutOfWindowResume } from './findings/outOfWindow';
 
 export class FlowPasses {
@@ -17,6 +18,10 @@ export class FlowPasses {
   /** Per receiver side: the stall scan's checkpoint and the episodes before it. */
   readonly stalls: [StallResume, StallResume] = [new StallResume(), new StallResume()];
   readonly outOfWindow = new OutOfWindowResume();
+  /** Per side: the window-scale inference's scans (flows whose handshake was not captured). */
+  readonly scale: [ScaleScan, ScaleScan] = [new ScaleScan(), new ScaleScan()];
+  /** The smallest ACK RTT so far (flows without a handshake RTT). */
+  readonly rtt = new RttScan();
   /** The limited-by split's checkpoint (its per-packet states, the timeline's sums so far). */
   readonly limits = new LimitResume();
   /** How each side's windows were read when these were computed (windowKey). */

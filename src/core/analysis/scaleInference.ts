@@ -24,11 +24,11 @@ const MIN_EVIDENCE = 2;
  * exactly at the right edge for that shift (at least two, and twice as many as for any other
  * candidate). Otherwise the scale stays unknown. RFC 7323 §2.3 caps shifts at 14.
  */
-export function inferWindowScale(flow: Flow, receiver: 0 | 1): InferredScale | undefined {
-  const minShift = lowerBound(flow, receiver);
+export function inferWindowScale(flow: Flow, receiver: 0 | 1, scan = new ScaleScan()): InferredScale | undefined {
+  const minShift = scan.lowerBound(flow, receiver);
   if (minShift.shift === 0) return undefined;
   const hits = new Uint32Array(MAX_SHIFT + 1);
-  for (let k = minShift.shift; k <= MAX_SHIFT; k++) hits[k] = countAtEdge(flow, receiver, k);
+  for (let k = minShift.shift; k <= MAX_SHIFT; k++) hits[k] = scan.countAtEdge(flow, receiver, k);
   let best = minShift.shift;
   for (let k = minShift.shift; k <= MAX_SHIFT; k++) if (hits[k] > hits[best]) best = k;
   let second = 0;
@@ -37,48 +37,67 @@ export function inferWindowScale(flow: Flow, receiver: 0 | 1): InferredScale | u
   return { shift: best, segmentsRequiring: minShift.requiring, segmentsAtEdge: hits[best], firstFrame: minShift.firstFrame };
 }
 
-/** The smallest shift that keeps every data segment inside the receiver's advertised right edge. */
-function lowerBound(flow: Flow, receiver: 0 | 1): { shift: number; requiring: number; firstFrame: number } {
-  const p = flow.packets;
-  let haveWindow = false;
-  let ack = 0;
-  let win = 0;
-  let shift = 0;
-  let requiring = 0;
-  let firstFrame = 0;
-  for (let i = 0; i < p.length; i++) {
-    const flags = p.tcpFlags[i];
-    if (p.dir[i] === receiver) {
-      if (flags & TcpFlag.SYN || !(flags & TcpFlag.ACK)) continue; // SYN windows are never scaled
-      haveWindow = true;
-      ack = p.ack[i];
-      win = p.winRaw[i];
-      continue;
+/**
+ * The inference's running scans for one receiver, kept between refreshes of a growing flow
+ * (passCache.ts): each goes on from the packet it stopped at (a fresh one scans the whole flow).
+ */
+export class ScaleScan {
+  private seen = 0;
+  private haveWindow = false;
+  private ack = 0;
+  private win = 0;
+  private shift = 0;
+  private requiring = 0;
+  private firstFrame = 0;
+  /** Per candidate shift: packets scanned, the right edge, segments ending at it. */
+  private readonly edgeSeen = new Float64Array(MAX_SHIFT + 1);
+  private readonly edge = new Float64Array(MAX_SHIFT + 1).fill(-1);
+  private readonly atEdge = new Float64Array(MAX_SHIFT + 1);
+
+  /** The smallest shift that keeps every data segment inside ack + (window << shift), and the segments that need it. */
+  lowerBound(flow: Flow, receiver: 0 | 1): { shift: number; requiring: number; firstFrame: number } {
+    const p = flow.packets;
+    let { haveWindow, ack, win, shift, requiring, firstFrame } = this;
+    for (let i = this.seen; i < p.length; i++) {
+      const flags = p.tcpFlags[i];
+      if (p.dir[i] === receiver) {
+        if (flags & TcpFlag.SYN || !(flags & TcpFlag.ACK)) continue; // SYN windows are never scaled
+        haveWindow = true;
+        ack = p.ack[i];
+        win = p.winRaw[i];
+        continue;
+      }
+      if (!haveWindow || win === 0 || p.len[i] <= 1 || flags & (TcpFlag.SYN | TcpFlag.RST)) continue;
+      const beyond = (p.seq[i] + p.len[i] - ack) | 0;
+      if (beyond <= win) continue;
+      let k = 1;
+      while (k < MAX_SHIFT && win * 2 ** k < beyond) k++;
+      if (k > shift) {
+        shift = k;
+        requiring = 0;
+        firstFrame = p.frame[i];
+      }
+      if (k === shift) requiring++;
     }
-    if (!haveWindow || win === 0 || p.len[i] <= 1 || flags & (TcpFlag.SYN | TcpFlag.RST)) continue;
-    const beyond = (p.seq[i] + p.len[i] - ack) | 0;
-    if (beyond <= win) continue;
-    let k = 1;
-    while (k < MAX_SHIFT && win * 2 ** k < beyond) k++;
-    if (k > shift) {
-      shift = k;
-      requiring = 0;
-      firstFrame = p.frame[i];
-    }
-    if (k === shift) requiring++;
+    Object.assign(this, { seen: p.length, haveWindow, ack, win, shift, requiring, firstFrame });
+    return { shift, requiring, firstFrame };
   }
-  return { shift, requiring, firstFrame };
-}
-function countAtEdge(flow: Flow, receiver: 0 | 1, shift: number): number {
-  const p = flow.packets;
-  let edge = -1;
-  let count = 0;
-  for (let i = 0; i < p.length; i++) {
-    if (p.dir[i] === receiver) {
-      if (!(p.tcpFlags[i] & TcpFlag.SYN) && p.tcpFlags[i] & TcpFlag.ACK) edge = (p.ack[i] + p.winRaw[i] * 2 ** shift) >>> 0;
-    } else if (edge >= 0 && p.len[i] > 0 && ((p.seq[i] + p.len[i]) >>> 0) === edge) {
-      count++;
+
+  /** Segments that end exactly at the right edge ack + (window << shift). */
+  countAtEdge(flow: Flow, receiver: 0 | 1, shift: number): number {
+    const p = flow.packets;
+    let edge = this.edge[shift];
+    let count = this.atEdge[shift];
+    for (let i = this.edgeSeen[shift]; i < p.length; i++) {
+      if (p.dir[i] === receiver) {
+        if (!(p.tcpFlags[i] & TcpFlag.SYN) && p.tcpFlags[i] & TcpFlag.ACK) edge = (p.ack[i] + p.winRaw[i] * 2 ** shift) >>> 0;
+      } else if (edge >= 0 && p.len[i] > 0 && ((p.seq[i] + p.len[i]) >>> 0) === edge) {
+        count++;
+      }
     }
+    this.edge[shift] = edge;
+    this.atEdge[shift] = count;
+    this.edgeSeen[shift] = p.length;
+    return count;
   }
-  return count;
 }

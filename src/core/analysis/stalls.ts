@@ -51,16 +51,24 @@ export interface ReplyTiming {
 
 const DEFAULT_RTT = 0.01;
 
-/** A flow's RTT: the initial RTT, else the smallest ACK RTT seen, else 10 ms. */
-export function flowRtt(out: AnalysisColumns, initialRtt: number | null): number {
+/** A flow's RTT: the initial RTT, else the smallest ACK RTT seen, else 10 ms. `scan` keeps the smallest so far for a growing flow. */
+export function flowRtt(out: AnalysisColumns, initialRtt: number | null, scan = new RttScan()): number {
   if (initialRtt && initialRtt > 0) return initialRtt;
-  let best = Infinity;
-  for (let i = 0; i < out.length; i++) {
+  let best = scan.seen <= out.length ? scan.best : Infinity;
+  for (let i = scan.seen <= out.length ? scan.seen : 0; i < out.length; i++) {
     if (out.ackedBack[i] === 0) continue;
     const rtt = out.ackRtt(i);
     if (rtt > 0 && rtt < best) best = rtt;
   }
+  scan.seen = out.length;
+  scan.best = best;
   return best === Infinity ? DEFAULT_RTT : best;
+}
+
+/** The smallest ACK RTT over the first `seen` packets (passCache.ts). */
+export class RttScan {
+  seen = 0;
+  best = Infinity;
 }
 
 interface Open {
