@@ -8,9 +8,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { isDrawn, sampleCanvases } from './lib/canvas.mjs';
 import { startCodeServer } from './lib/codeServer.mjs';
+import { e2eSteps } from './lib/steps.mjs';
 import { e2eConfig, repo } from './lib/config.mjs';
 import { activeTab, captureFrame, errorToasts, launchChromium, openFromExplorer, openWorkbench, paletteHas, runCommand, screenshot, SLOW, waitForExplorer } from './lib/workbench.mjs';
 
@@ -32,9 +33,9 @@ function records(bytes) {
 let session;
 let browser;
 let page;
-let failures = 0;
 
 const shot = (name) => screenshot(page, config.artifacts, name);
+const { step, finish } = e2eSteps(shot);
 const visibleT1 = async (frame) => Number(await frame.locator('.lanes').getAttribute('data-t1'));
 
 describe('live attach in code-server', { timeout: 6 * 60_000 }, () => {
@@ -50,23 +51,7 @@ describe('live attach in code-server', { timeout: 6 * 60_000 }, () => {
     await waitForExplorer(page, 'natbug-buggy.pcap');
   });
 
-  after(async () => {
-    if (failures > 0 && page) await shot('live-failure').catch(() => {});
-    await browser?.close();
-    await session?.stop({ keep: failures > 0 });
-    if (failures > 0 && session) process.stderr.write(`[e2e] kept ${session.root} for its logs\n`);
-  });
-
-  const step = (name, fn) =>
-    test(name, async (t) => {
-      try {
-        await fn(t);
-      } catch (err) {
-        failures++;
-        await shot(`failed-${name.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => {});
-        throw err;
-      }
-    });
+  after(() => finish({ page, browser, session }, 'live-failure'));
 
   step('Attach… runs a command from the settings after the first-run prompt; the flow, owed findings and timelines grow while it runs', async (t) => {
     // Right after start-up the palette may not know the extension's commands yet.
