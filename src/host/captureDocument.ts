@@ -16,6 +16,8 @@ export type DocumentState =
 
 /** A file that changes on disk is read again once it has been quiet this long (a writer appending in bursts). */
 const CHANGE_SETTLE_MS = 300;
+/** A file written without pause (tcpdump -U -w) never settles: it is read again at least this often while it changes. */
+const CHANGE_MAX_WAIT_MS = 2000;
 
 /** Small files parse faster than a notification could appear; only slower ones get one. */
 const PROGRESS_NOTIFICATION_DELAY_MS = 400;
@@ -39,6 +41,8 @@ export class CaptureDocument implements vscode.CustomDocument {
   readonly notes: NotesStore;
   private readonly watcher: vscode.FileSystemWatcher | undefined;
   private changeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the first change not yet read again was seen (undefined: none waiting). */
+  private changedSince: number | undefined;
   /** While a shown capture is read again: its worker, which answers the view on screen until the new read has one. */
   private retiring: CaptureWorker | undefined;
 
@@ -132,13 +136,20 @@ export class CaptureDocument implements vscode.CustomDocument {
     this.retiring = undefined;
   }
 
-  /** Reads the file again once changes settle; a read already running finishes first and the change is read after it. */
+  /**
+   * Reads the file again once changes settle, or CHANGE_MAX_WAIT_MS after the first change while they
+   * go on; a read already running finishes first and the change is read after it.
+   */
   private changedOnDisk(): void {
     clearTimeout(this.changeTimer);
+    const now = Date.now();
+    this.changedSince ??= now;
+    const wait = Math.min(CHANGE_SETTLE_MS, Math.max(0, this.changedSince + CHANGE_MAX_WAIT_MS - now));
     this.changeTimer = setTimeout(() => {
       if (this.loading) return void this.loading.then(() => this.changedOnDisk());
+      this.changedSince = undefined;
       void this.load();
-    }, CHANGE_SETTLE_MS);
+    }, wait);
   }
 
   private showProgress(worker: CaptureWorker): void {

@@ -127,7 +127,7 @@ describe('live attach in code-server', { timeout: 6 * 60_000 }, () => {
     assert.deepEqual(await errorToasts(page), []);
   });
 
-  step('a capture that grows on disk grows in its open editor', async (t) => {
+  step('a capture that grows on disk grows in its open editor while it is written', async (t) => {
     await runCommand(page, 'View: Close All Editors');
     const { header, records: recs } = records(natbug);
     const path = join(session.dirs.workspace, 'growing.pcap');
@@ -142,16 +142,21 @@ describe('live attach in code-server', { timeout: 6 * 60_000 }, () => {
     await owed.first().waitFor({ timeout: SLOW });
     const before = await owed.count();
     const t1Before = await visibleT1(frame);
-    for (let i = cut; i < recs.length; i += 40) {
-      await appendFile(path, Buffer.concat(recs.slice(i, i + 40)));
-      await page.waitForTimeout(150);
+    // Written without a pause, as tcpdump -U -w does: a few records every 100 ms for about 4.5 s. The
+    // editor must not wait for the writer to stop (it reads again at least every 2 s while changes go on).
+    let whileWriting = before;
+    for (let i = cut; i < recs.length; i += 4) {
+      await appendFile(path, Buffer.concat(recs.slice(i, i + 4)));
+      await page.waitForTimeout(100);
+      if (i + 8 >= recs.length) whileWriting = await owed.count();
     }
     const deadline = Date.now() + SLOW;
     while ((await owed.count()) < 4 && Date.now() < deadline) await page.waitForTimeout(250);
     const t1After = await visibleT1(frame);
-    t.diagnostic(`owed updates ${before} → ${await owed.count()}; right edge ${t1Before.toFixed(3)} → ${t1After.toFixed(3)} s`);
+    t.diagnostic(`owed updates ${before} → ${whileWriting} while written → ${await owed.count()}; right edge ${t1Before.toFixed(3)} → ${t1After.toFixed(3)} s`);
     assert.equal(await owed.count(), 4);
     assert.ok(before < 4);
+    assert.ok(whileWriting > before, 'the editor waited for the writer to stop');
     assert.ok(t1After > t1Before + 0.3, 'the timelines did not grow with the file');
     t.diagnostic(`screenshot ${await shot('live-growing-file')}`);
   });
