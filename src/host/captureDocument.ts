@@ -43,6 +43,8 @@ export class CaptureDocument implements vscode.CustomDocument {
   private changeTimer: ReturnType<typeof setTimeout> | undefined;
   /** When the first change not yet read again was seen (undefined: none waiting). */
   private changedSince: number | undefined;
+  /** Following the file live was offered (once per document: its writer did not pause). */
+  private followOffered = false;
   /** While a shown capture is read again: its worker, which answers the view on screen until the new read has one. */
   private retiring: CaptureWorker | undefined;
 
@@ -147,9 +149,20 @@ export class CaptureDocument implements vscode.CustomDocument {
     const wait = Math.min(CHANGE_SETTLE_MS, Math.max(0, this.changedSince + CHANGE_MAX_WAIT_MS - now));
     this.changeTimer = setTimeout(() => {
       if (this.loading) return void this.loading.then(() => this.changedOnDisk());
+      if (Date.now() - this.changedSince! >= CHANGE_MAX_WAIT_MS) this.offerFollow();
       this.changedSince = undefined;
       void this.load();
     }, wait);
+  }
+
+  /** A writer that does not pause: each read is of the whole file; following it live reads only what is added. */
+  private offerFollow(): void {
+    if (this.followOffered) return;
+    this.followOffered = true;
+    const message = `${this.fileName} is still being written, and is read again whole every few seconds. Follow it live instead? Only what is added is read then, and the editor follows the live edge.`;
+    void vscode.window.showInformationMessage(message, 'Follow Live').then((answer) => {
+      if (answer) void vscode.commands.executeCommand('tcpFlowLens.attach', { spec: { kind: 'file', path: this.uri.fsPath }, ss: null });
+    });
   }
 
   private showProgress(worker: CaptureWorker): void {

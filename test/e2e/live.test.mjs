@@ -3,7 +3,7 @@
 // writes the NAT-bug capture to stdout a few records every 100 ms, as `tcpdump -U -w -` would —
 // confirm the first-run prompt, and see the flow row, the owed findings (while the source still
 // runs) and the timelines grow; the status bar item, Stop and Save Session; then a capture file
-// that grows on disk while it is open in the editor.
+// that grows on disk while it is open in the editor, and the offer to follow it live.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
@@ -159,5 +159,20 @@ describe('live attach in code-server', { timeout: 6 * 60_000 }, () => {
     assert.ok(whileWriting > before, 'the editor waited for the writer to stop');
     assert.ok(t1After > t1Before + 0.3, 'the timelines did not grow with the file');
     t.diagnostic(`screenshot ${await shot('live-growing-file')}`);
+  });
+
+  step('a capture written without pause offers to follow it live; Follow Live opens a live session on the file', async () => {
+    // Offered once, when the writer had not paused for 2 s (above): each read again was of the whole file.
+    const toast = page.locator('.notifications-toasts .notification-list-item').filter({ hasText: 'growing.pcap is still being written' });
+    await toast.first().waitFor({ timeout: SLOW });
+    await toast.first().locator('.monaco-button', { hasText: 'Follow Live' }).click();
+    await activeTab(page).filter({ hasText: 'Live: growing.pcap' }).waitFor({ timeout: SLOW });
+    const frame = captureFrame(page);
+    await frame.locator('[data-flow-id]').first().waitFor({ timeout: SLOW });
+    const owed = frame.locator('[data-finding-kind="window_update_owed"]');
+    const deadline = Date.now() + SLOW;
+    while ((await owed.count()) < 4 && Date.now() < deadline) await page.waitForTimeout(250);
+    assert.equal(await owed.count(), 4, 'the followed file shows the same owed updates');
+    await runCommand(page, 'TCP Flow Lens: Stop Live Session');
   });
 });
