@@ -16,6 +16,8 @@ export type DocumentState =
 
 /** A file that changes on disk is read again once it has been quiet this long (a writer appending in bursts). */
 const CHANGE_SETTLE_MS = 300;
+/** A file written without pause (tcpdump -U -w) never settles: it is read again at least this often while it changes. */
+const CHANGE_MAX_WAIT_MS = 2000;
 
 /** Small files parse faster than a notification could appear; only slower ones get one. */
 const PROGRESS_NOTIFICATION_DELAY_MS = 400;
@@ -39,6 +41,10 @@ export class CaptureDocument implements vscode.CustomDocument {
   readonly notes: NotesStore;
   private readonly watcher: vscode.FileSystemWatcher | undefined;
   private changeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the first change not yet read again was seen (undefined: none waiting). */
+  private changedSince: number | undefined;
+  /** Following the file live was offered (once per document: its writer did not pause). */
+  private followOffered = false;
   /** While a shown capture is read again: its worker, which answers the view on screen until the new read has one. */
   private retiring: CaptureWorker | undefined;
 
@@ -132,13 +138,31 @@ export class CaptureDocument implements vscode.CustomDocument {
     this.retiring = undefined;
   }
 
-  /** Reads the file again once changes settle; a read already running finishes first and the change is read after it. */
+  /**
+   * Reads the file again once changes settle, or CHANGE_MAX_WAIT_MS after the first change while they
+   * go on; a read already running finishes first and the change is read after it.
+   */
   private changedOnDisk(): void {
     clearTimeout(this.changeTimer);
+    const now = Date.now();
+    this.changedSince ??= now;
+    const wait = Math.min(CHANGE_SETTLE_MS, Math.max(0, this.changedSince + CHANGE_MAX_WAIT_MS - now));
     this.changeTimer = setTimeout(() => {
       if (this.loading) return void this.loading.then(() => this.changedOnDisk());
+      if (Date.now() - this.changedSince! >= CHANGE_MAX_WAIT_MS) this.offerFollow();
+      this.changedSince = undefined;
       void this.load();
-    }, CHANGE_SETTLE_MS);
+    }, wait);
+  }
+
+  /** A writer that does not pause: each read is of the whole file; following it live reads only what is added. */
+  private offerFollow(): void {
+    if (this.followOffered) return;
+    this.followOffered = true;
+    const message = `${this.fileName} is still being written, and is read again whole every few seconds. Follow it live instead? Only what is added is read then, and the editor follows the live edge.`;
+    void vscode.window.showInformationMessage(message, 'Follow Live').then((answer) => {
+      if (answer) void vscode.commands.executeCommand('tcpFlowLens.attach', { spec: { kind: 'file', path: this.uri.fsPath }, ss: null });
+    });
   }
 
   private showProgress(worker: CaptureWorker): void {

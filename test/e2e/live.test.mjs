@@ -3,14 +3,15 @@
 // writes the NAT-bug capture to stdout a few records every 100 ms, as `tcpdump -U -w -` would —
 // confirm the first-run prompt, and see the flow row, the owed findings (while the source still
 // runs) and the timelines grow; the status bar item, Stop and Save Session; then a capture file
-// that grows on disk while it is open in the editor.
+// that grows on disk while it is open in the editor, and the offer to follow it live.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { isDrawn, sampleCanvases } from './lib/canvas.mjs';
 import { startCodeServer } from './lib/codeServer.mjs';
+import { e2eSteps } from './lib/steps.mjs';
 import { e2eConfig, repo } from './lib/config.mjs';
 import { activeTab, captureFrame, errorToasts, launchChromium, openFromExplorer, openWorkbench, paletteHas, runCommand, screenshot, SLOW, waitForExplorer } from './lib/workbench.mjs';
 
@@ -32,9 +33,9 @@ function records(bytes) {
 let session;
 let browser;
 let page;
-let failures = 0;
 
 const shot = (name) => screenshot(page, config.artifacts, name);
+const { step, finish } = e2eSteps(shot);
 const visibleT1 = async (frame) => Number(await frame.locator('.lanes').getAttribute('data-t1'));
 
 describe('live attach in code-server', { timeout: 6 * 60_000 }, () => {
@@ -50,23 +51,7 @@ describe('live attach in code-server', { timeout: 6 * 60_000 }, () => {
     await waitForExplorer(page, 'natbug-buggy.pcap');
   });
 
-  after(async () => {
-    if (failures > 0 && page) await shot('live-failure').catch(() => {});
-    await browser?.close();
-    await session?.stop({ keep: failures > 0 });
-    if (failures > 0 && session) process.stderr.write(`[e2e] kept ${session.root} for its logs\n`);
-  });
-
-  const step = (name, fn) =>
-    test(name, async (t) => {
-      try {
-        await fn(t);
-      } catch (err) {
-        failures++;
-        await shot(`failed-${name.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => {});
-        throw err;
-      }
-    });
+  after(() => finish({ page, browser, session }, 'live-failure'));
 
   step('Attach… runs a command from the settings after the first-run prompt; the flow, owed findings and timelines grow while it runs', async (t) => {
     // Right after start-up the palette may not know the extension's commands yet.
@@ -142,7 +127,7 @@ describe('live attach in code-server', { timeout: 6 * 60_000 }, () => {
     assert.deepEqual(await errorToasts(page), []);
   });
 
-  step('a capture that grows on disk grows in its open editor', async (t) => {
+  step('a capture that grows on disk grows in its open editor while it is written', async (t) => {
     await runCommand(page, 'View: Close All Editors');
     const { header, records: recs } = records(natbug);
     const path = join(session.dirs.workspace, 'growing.pcap');
@@ -157,17 +142,37 @@ describe('live attach in code-server', { timeout: 6 * 60_000 }, () => {
     await owed.first().waitFor({ timeout: SLOW });
     const before = await owed.count();
     const t1Before = await visibleT1(frame);
-    for (let i = cut; i < recs.length; i += 40) {
-      await appendFile(path, Buffer.concat(recs.slice(i, i + 40)));
-      await page.waitForTimeout(150);
+    // Written without a pause, as tcpdump -U -w does: a few records every 100 ms for about 4.5 s. The
+    // editor must not wait for the writer to stop (it reads again at least every 2 s while changes go on).
+    let whileWriting = before;
+    for (let i = cut; i < recs.length; i += 4) {
+      await appendFile(path, Buffer.concat(recs.slice(i, i + 4)));
+      await page.waitForTimeout(100);
+      if (i + 8 >= recs.length) whileWriting = await owed.count();
     }
     const deadline = Date.now() + SLOW;
     while ((await owed.count()) < 4 && Date.now() < deadline) await page.waitForTimeout(250);
     const t1After = await visibleT1(frame);
-    t.diagnostic(`owed updates ${before} → ${await owed.count()}; right edge ${t1Before.toFixed(3)} → ${t1After.toFixed(3)} s`);
+    t.diagnostic(`owed updates ${before} → ${whileWriting} while written → ${await owed.count()}; right edge ${t1Before.toFixed(3)} → ${t1After.toFixed(3)} s`);
     assert.equal(await owed.count(), 4);
     assert.ok(before < 4);
+    assert.ok(whileWriting > before, 'the editor waited for the writer to stop');
     assert.ok(t1After > t1Before + 0.3, 'the timelines did not grow with the file');
     t.diagnostic(`screenshot ${await shot('live-growing-file')}`);
+  });
+
+  step('a capture written without pause offers to follow it live; Follow Live opens a live session on the file', async () => {
+    // Offered once, when the writer had not paused for 2 s (above): each read again was of the whole file.
+    const toast = page.locator('.notifications-toasts .notification-list-item').filter({ hasText: 'growing.pcap is still being written' });
+    await toast.first().waitFor({ timeout: SLOW });
+    await toast.first().locator('.monaco-button', { hasText: 'Follow Live' }).click();
+    await activeTab(page).filter({ hasText: 'Live: growing.pcap' }).waitFor({ timeout: SLOW });
+    const frame = captureFrame(page);
+    await frame.locator('[data-flow-id]').first().waitFor({ timeout: SLOW });
+    const owed = frame.locator('[data-finding-kind="window_update_owed"]');
+    const deadline = Date.now() + SLOW;
+    while ((await owed.count()) < 4 && Date.now() < deadline) await page.waitForTimeout(250);
+    assert.equal(await owed.count(), 4, 'the followed file shows the same owed updates');
+    await runCommand(page, 'TCP Flow Lens: Stop Live Session');
   });
 });

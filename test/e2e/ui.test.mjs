@@ -8,10 +8,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { changedCanvases, isDrawn, pictureKey, sampleCanvases, settledCanvases } from './lib/canvas.mjs';
 import { natBugCapture, truncatePcap } from './lib/captures.mjs';
 import { startCodeServer } from './lib/codeServer.mjs';
+import { e2eSteps } from './lib/steps.mjs';
 import { e2eConfig, repo } from './lib/config.mjs';
 import { readFeatures } from './lib/features.mjs';
 import { extensionHostErrors, formatEntries } from './lib/logs.mjs';
@@ -30,7 +31,6 @@ let session;
 let browser;
 let page;
 let consoleErrors;
-let failures = 0;
 
 /** Says that a check waits for a feature the build does not have yet (a note, not a failure). */
 function notYet(t, what) {
@@ -46,6 +46,8 @@ async function shot(name) {
   const path = await screenshot(page, config.artifacts, name);
   return path;
 }
+
+const { step, finish } = e2eSteps(shot);
 
 /** Closes every editor, so that exactly one capture webview is on screen. */
 async function closeAllEditors() {
@@ -95,24 +97,7 @@ describe('TCP Flow Lens in code-server', { timeout: 10 * 60_000 }, () => {
     await waitForExplorer(page, 'demo.pcap');
   });
 
-  after(async () => {
-    if (failures > 0 && page) await shot('failure').catch(() => {});
-    await browser?.close();
-    await session?.stop({ keep: failures > 0 });
-    if (failures > 0 && session) process.stderr.write(`[e2e] kept ${session.root} for its logs\n`);
-  });
-
-  /** A test that counts its failure (to keep the session's logs) and names the step. */
-  const step = (name, fn) =>
-    test(name, async (t) => {
-      try {
-        await fn(t);
-      } catch (err) {
-        failures++;
-        await shot(`failed-${name.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => {});
-        throw err;
-      }
-    });
+  after(() => finish({ page, browser, session }, 'failure'));
 
   step('demo.pcap opens from the Explorer in the capture editor and lists its flow', async (t) => {
     const frame = await openCapture(t, 'demo.pcap');
