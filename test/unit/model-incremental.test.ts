@@ -106,6 +106,8 @@ const FIXTURES = [
   'test/fixtures/natbug-buggy.pcap',
   'test/fixtures/natshape-buggy.pcap',
   'test/fixtures/demo.pcap',
+  'test/fixtures/nat-trace/natbug-buggy.jsonl',
+  'test/fixtures/nat-trace/natbug-buggy.log',
   'test/fixtures/natbug-runs/buggy.pcap',
   'test/fixtures/natbug-runs/fixed.pcap',
   'test/fixtures/limits/runs/application_paced.pcap',
