@@ -269,12 +269,13 @@ describe('CaptureModel input', () => {
 });
 
 describe('UpdatePacer', () => {
-  it('leaves the 250 ms budget (less 25 ms of slack) after this update and the largest recent one, and never updates more than a third of the time', () => {
+  it('leaves the 250 ms budget (less 25 ms of slack) after this update and the largest recent one, at most 125 ms, and never updates more than a third of the time', () => {
     const pacer = new UpdatePacer();
-    assert.equal(pacer.pauseAfter(20), 250 - 25 - 20 - 20);
-    assert.equal(pacer.pauseAfter(10), 250 - 25 - 10 - 20); // the next may cost what a recent one did
+    assert.equal(pacer.pauseAfter(20), 125); // 250 - 25 - 20 - 20 = 185: cheap updates come every 125 ms
+    assert.equal(pacer.pauseAfter(55), 250 - 25 - 55 - 55);
+    assert.equal(pacer.pauseAfter(50), 250 - 25 - 50 - 55); // the next may cost what a recent one did
     assert.equal(pacer.pauseAfter(100), 200); // too slow to keep the edge: 2 × cost, reading goes on
     for (let k = 0; k < 8; k++) pacer.pauseAfter(5);
-    assert.equal(pacer.pauseAfter(5), 215); // the slow one is forgotten after eight updates
+    assert.equal(pacer.pauseAfter(5), 125); // the slow one is forgotten after eight updates
   });
 });

@@ -3,9 +3,10 @@
  * show data within LIVE_EDGE_MS of its arrival. Data that arrives just after an update started waits
  * for the next one to end: this update's cost, the pause, and the next update's cost. So the pause is
  * the budget left after this cost and the next one (estimated as the largest of the last few) and a
- * little slack; an
- * update never takes more than a third of the time (a model too large to keep up falls behind the
- * edge rather than starving the reading).
+ * little slack, but no more than MAX_PAUSE_MS: cheap updates (a refresh costs what arrived) come
+ * about eight times a second and leave room for a late timer or a dear update. An update never takes
+ * more than a third of the time (a model too large to keep up falls behind the edge rather than
+ * starving the reading).
  */
 
 /** How far behind the live edge the editor may show data. */
@@ -20,6 +21,8 @@ export const LIVE_REFRESH_BUDGET_MS = 50;
 const RECENT = 8;
 /** Kept back from the edge for what the estimate misses: a timer firing late, an update dearer than the recent ones. */
 export const EDGE_SLACK_MS = 25;
+/** The longest pause between updates: more often than the edge needs, so a spike does not push data past it. */
+export const MAX_PAUSE_MS = 125;
 
 export class UpdatePacer {
   private readonly recent: number[] = [];
@@ -29,6 +32,6 @@ export class UpdatePacer {
     this.recent.push(costMs);
     if (this.recent.length > RECENT) this.recent.shift();
     const next = Math.max(...this.recent);
-    return Math.max(LIVE_EDGE_MS - EDGE_SLACK_MS - costMs - next, 2 * costMs);
+    return Math.max(Math.min(LIVE_EDGE_MS - EDGE_SLACK_MS - costMs - next, MAX_PAUSE_MS), 2 * costMs);
   }
 }
