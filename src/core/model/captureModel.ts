@@ -16,59 +16,27 @@ import { analyzeFlow, type FlowAnalysis } from '../analysis/analyze';
 import { FlowPasses } from '../analysis/passCache';
 import { SequenceAnalyzer } from '../analysis/sequence';
 import type { CaptureReader } from '../capture/reader';
-import type { CaptureWarning } from '../capture/types';
 import type { Flow } from '../flows/flow';
 import type { CaptureIngest } from '../ingest';
 import type { LiveStatus } from '../live/types';
 import { commentRows } from '../report/noteRows';
 import { analysisWarnings, formatEpoch, skipWarnings, summarizeFlow, type CaptureSummary, type FlowSummary } from '../summary';
-import type { ConsommeOptions } from '../trace/consomme';
 import type { EngineFlow } from '../trace/engine';
 import type { SourceKind } from '../trace/source';
-import { engineSourceSummary, type EngineSourceSummary } from '../trace/sourceSummary';
+import { engineSourceSummary } from '../trace/sourceSummary';
 import { sameEndpoint, type SsSample } from '../trace/ss';
 import { toCaptureView } from '../view/captureView';
 import type { CaptureView } from '../../protocol';
-import { HistoryTrimmer, type HistoryLimit } from './history';
+import { HistoryTrimmer } from './history';
 import { LiveTracker } from './liveState';
 import { ModelInput } from './modelInput';
+import type { MergedEngine, ModelOptions, ModelUpdate } from './modelTypes';
 import { StableIds, type ModelEvent } from './stableIds';
 
 export type { ModelEvent } from './stableIds';
 export type { HistoryLimit } from './history';
+export type { MergedEngine, ModelOptions, ModelUpdate } from './modelTypes';
 export { DEFAULT_LIVE_HISTORY } from './history';
-
-export interface ModelOptions {
-  /** What the data is called in messages: a file path or a live source's label. */
-  name: string;
-  consomme?: ConsommeOptions;
-  /** ss samples known up front (a file with --ss). */
-  samples?: readonly SsSample[];
-  /** Bounded history for endless streams; undefined = keep everything (files keep their whole history). */
-  history?: HistoryLimit;
-  /** Warnings found before the data (reading the samples), listed first in the summary. */
-  extraWarnings?: CaptureWarning[];
-  /** The format when the caller knows it already (a file sniffed whole, see sniffFile); else told by the first bytes. */
-  kind?: SourceKind;
-  /** Milliseconds clock for the event rate and gap ends (tests give their own). */
-  now?: () => number;
-}
-
-export interface ModelUpdate {
-  revision: number;
-  /** Flows re-analysed by this refresh (new or grown), in id order. */
-  changedFlows: number[];
-  events: ModelEvent[];
-  /** Grown flows left for a later refresh because the time budget was spent (0 without a budget). */
-  waiting: number;
-}
-
-/** A NAT trace or log read beside a capture of the same run (load.ts), merged before the first refresh. */
-export interface MergedEngine {
-  engines: readonly (EngineFlow | undefined)[];
-  source: EngineSourceSummary;
-  warnings: CaptureWarning[];
-}
 
 export class CaptureModel {
   /** Times the per-flow analysis ran (a flow re-analysed counts again): tests check only grown flows are. */
