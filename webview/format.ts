@@ -1,4 +1,5 @@
-/** Number formatting for the capture view: tabular, unit-bearing, never locale-surprising. */
+/** Formatting for the capture view: numbers tabular, unit-bearing, never locale-surprising; endpoints. */
+import type { Direction, FlowRow } from '../src/protocol';
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
@@ -62,4 +63,9 @@ const FINDING_LABELS: Record<string, string> = {
 
 export function findingLabel(kind: string): string {
   return FINDING_LABELS[kind] ?? kind.replace(/_/g, ' ');
+}
+
+/** The ends of a flow's data direction, sender first. */
+export function dataEnds(flow: FlowRow, direction: Direction): [string, string] {
+  return direction === 'ab' ? [flow.a, flow.b] : [flow.b, flow.a];
 }

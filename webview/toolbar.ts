@@ -1,6 +1,7 @@
 /** The timelines' toolbar: which flow and direction is shown, and the zoom and direction buttons (each with its key). */
 import type { Direction, FlowRow } from '../src/protocol';
 import { button, h } from './dom';
+import { dataEnds } from './format';
 import { icon } from './icons';
 
 export interface ToolbarActions {
@@ -48,7 +49,7 @@ export class Toolbar {
   show(flow: FlowRow | null, direction: Direction): void {
     this.element.hidden = !flow;
     if (!flow) return;
-    const [from, to] = direction === 'ab' ? [flow.a, flow.b] : [flow.b, flow.a];
+    const [from, to] = dataEnds(flow, direction);
     this.title.replaceChildren(h('span', { class: 'muted' }, `Flow ${flow.id} · data `), h('span', { class: 'endpoint' }, from), ' → ', h('span', { class: 'endpoint' }, to));
     this.element.dataset.direction = direction;
   }

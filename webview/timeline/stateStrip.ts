@@ -12,6 +12,7 @@ import type { Theme } from '../theme';
 import { clipToPlot } from './draw';
 import { laneContext, sizeCanvas } from './laneDom';
 import type { Scale } from './scales';
+import type { Tooltip } from './tooltip';
 
 /** Height of the strip's plot (CSS px). */
 export const STRIP_HEIGHT = 10;
@@ -101,4 +102,22 @@ export function describeStrip(limits: Limits | undefined, share: LimitShareRow |
   const active = activeSeconds(share);
   const parts = LIMIT_STATES.filter((s) => s !== 'idle' && share.seconds[s] > 0).map((s) => `${LIMIT_LABELS[s]} ${formatShare(active > 0 ? share.seconds[s] / active : 0)}`);
   return `Limited-by strip: ${parts.join(', ') || 'idle'}; ${limits.start.length} interval${limits.start.length === 1 ? '' : 's'} in view`;
+}
+
+/** Hovering the strip: the interval under the pointer, its time and share, in the timeline's tooltip. */
+export function attachStripTooltip(
+  strip: StateStrip,
+  container: HTMLElement,
+  tooltip: Tooltip,
+  at: { limits: () => Limits | undefined; share: () => LimitShareRow | null; timeAt: (canvasX: number) => number },
+): void {
+  const canvas = strip.canvas;
+  canvas.addEventListener('pointermove', (e) => {
+    const limits = at.limits();
+    const box = container.getBoundingClientRect();
+    const k = limits ? limitAt(limits, at.timeAt(e.clientX - canvas.getBoundingClientRect().left)) : -1;
+    if (!limits || k < 0) return tooltip.hide();
+    tooltip.showLines(stripTooltip(limits, k, at.share()), e.clientX - box.left, e.clientY - box.top, { width: box.width, height: box.height });
+  });
+  canvas.addEventListener('pointerleave', () => tooltip.hide());
 }

@@ -6,6 +6,7 @@
 import { type ZoomTransform, zoomIdentity } from 'd3';
 import type { Direction, FlowRow, LimitShareRow, NoteRow, PacketDetails, SeriesQuery, SeriesResult, StallRow } from '../../src/protocol';
 import { h, s } from '../dom';
+import { dataEnds } from '../format';
 import type { Theme } from '../theme';
 import { atLiveEdge, edgeView, LiveEdge } from './follow';
 import type { Gap } from './gaps';
@@ -17,7 +18,7 @@ import { SeriesCache } from './lod-cache';
 import { attachPointer } from './pointer';
 import { renderFrame } from './renderFrame';
 import { baseTimeScale, type Scale } from './scales';
-import { createStateStrip, describeStrip, fitStrip, limitAt, type StateStrip, stripTooltip } from './stateStrip';
+import { attachStripTooltip, createStateStrip, describeStrip, fitStrip, type StateStrip } from './stateStrip';
 import { Tooltip } from './tooltip';
 import { animateTo, createZoom, pannedBy, transformFor, type ZoomController, zoomedBy } from './zoom';
 
@@ -80,7 +81,12 @@ export class Timeline {
     this.edge = new LiveEdge(this.lanesElement, (on) => this.host.onFollowChange?.(on));
     const keys = h('p', { class: 'visually-hidden', id: 'timeline-keys' }, 'Keys: plus and minus zoom, left and right arrows pan, 0 resets the zoom, d switches direction, n and p go to the next and previous finding, m adds a note. Shift-drag zooms to a range; right-click adds a note.');
     this.element = h('section', { class: 'timeline', 'aria-label': 'Timelines' }, this.lanesElement, this.timeAxis, this.strip.element, this.status, this.tooltip.element, keys);
-    this.attachStripPointer();
+    // The strip's canvas starts where the plot starts: its x + GUTTER is the lanes' x.
+    attachStripTooltip(this.strip, this.element, this.tooltip, {
+      limits: () => this.data?.limits,
+      share: () => this.stripShare(),
+      timeAt: (canvasX) => this.x().invert(canvasX + GUTTER),
+    });
     this.cache = new SeriesCache(
       (q) => this.host.series(q),
       () => this.onSeries(),
@@ -147,7 +153,7 @@ export class Timeline {
       this.extent = flow ? { t0: flow.start, t1: flow.start + flow.duration } : null;
     }
     this.element.classList.toggle('empty', !flow);
-    this.lanesElement.setAttribute('aria-label', flow ? `Timelines of ${directionLabel(flow, direction)}` : 'No flow selected');
+    this.lanesElement.setAttribute('aria-label', flow ? `Timelines of data ${dataEnds(flow, direction).join(' → ')}` : 'No flow selected');
     this.setStatus(flow ? 'Loading the timeline…' : 'Select a flow to see its timelines.');
     this.layout(view ?? (same ? undefined : 'reset'));
     this.requestSeries(true);
@@ -315,24 +321,12 @@ export class Timeline {
     if (this.data) this.lanesElement.dataset.query = JSON.stringify(this.data.query);
     else delete this.lanesElement.dataset.query;
     for (const lane of this.lanes) lane.canvas.setAttribute('aria-label', describeLanes(lane.id, this.data, this.stalls, this.notes));
-    const share = this.limitShare?.direction === this.direction ? this.limitShare : null;
-    this.strip.canvas.setAttribute('aria-label', describeStrip(this.data?.limits, share));
+    this.strip.canvas.setAttribute('aria-label', describeStrip(this.data?.limits, this.stripShare()));
   }
 
-  /** Hovering the limited-by strip: the interval under the pointer in the tooltip. */
-  private attachStripPointer(): void {
-    const canvas = this.strip.canvas;
-    canvas.addEventListener('pointermove', (e) => {
-      const limits = this.data?.limits;
-      const box = this.element.getBoundingClientRect();
-      const left = canvas.getBoundingClientRect().left;
-      // The strip's canvas starts where the plot starts: its x + GUTTER is the lanes' x.
-      const k = limits ? limitAt(limits, this.x().invert(e.clientX - left + GUTTER)) : -1;
-      if (!limits || k < 0) return this.tooltip.hide();
-      const share = this.limitShare?.direction === this.direction ? this.limitShare : null;
-      this.tooltip.showLines(stripTooltip(limits, k, share), e.clientX - box.left, e.clientY - box.top, { width: box.width, height: box.height });
-    });
-    canvas.addEventListener('pointerleave', () => this.tooltip.hide());
+  /** The flow row's limited-by shares when they are of the direction shown. */
+  private stripShare(): LimitShareRow | null {
+    return this.limitShare?.direction === this.direction ? this.limitShare : null;
   }
 
   private pixelWidth(): number {
@@ -402,8 +396,4 @@ export class Timeline {
     this.status.hidden = text === '';
     this.status.classList.toggle('error', error);
   }
-}
-
-export function directionLabel(flow: FlowRow, direction: Direction): string {
-  return direction === 'ab' ? `data ${flow.a} → ${flow.b}` : `data ${flow.b} → ${flow.a}`;
 }
