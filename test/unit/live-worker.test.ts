@@ -7,26 +7,17 @@
  * its reason.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { build } from 'esbuild';
 import { CaptureWorker, type ParseProgress } from '../../src/host/parseClient';
 import type { CaptureView } from '../../src/protocol';
+import { bundledWorker } from '../support/worker';
 
 const CAPTURE = 'test/fixtures/natbug-buggy.pcap';
-let dir = '';
-let workerPath = '';
-
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tfl-live-worker-'));
-  workerPath = join(dir, 'parseWorker.js');
-  await build({ entryPoints: ['src/host/parseWorker.ts'], outfile: workerPath, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
-});
-after(() => rmSync(dir, { recursive: true, force: true }));
+const bundle = bundledWorker('tfl-live-worker-');
 
 /** The pcap's global header and its records, each a buffer. */
 function records(bytes: Buffer): { header: Buffer; records: Buffer[] } {
@@ -51,10 +42,10 @@ describe('live worker', () => {
   it('follows a growing capture: updates while it grows, queries mid-stream, pause, stop, save byte for byte', async () => {
     const whole = await readFile(CAPTURE);
     const { header, records: recs } = records(whole);
-    const path = join(dir, 'growing.pcap');
+    const path = join(bundle.dir, 'growing.pcap');
     await writeFile(path, header);
     const updates: CaptureView[] = [];
-    const worker = new CaptureWorker(workerPath, { path: 'growing.pcap', fileName: 'growing.pcap', live: { spec: { kind: 'file', path } } }, (p: ParseProgress) => updates.push(p.capture));
+    const worker = new CaptureWorker(bundle.path, { path: 'growing.pcap', fileName: 'growing.pcap', live: { spec: { kind: 'file', path } } }, (p: ParseProgress) => updates.push(p.capture));
     let writing = true;
     let owedWhileWriting: CaptureView | undefined;
     const writer = (async () => {
@@ -95,7 +86,7 @@ describe('live worker', () => {
       assert.equal(outcome.view.live?.state, 'ended');
       assert.equal(outcome.view.packets, recs.length);
 
-      const saved = join(dir, 'saved.pcap');
+      const saved = join(bundle.dir, 'saved.pcap');
       const info = await worker.saveSession(saved);
       assert.deepEqual(info, { path: saved, format: 'pcap', segments: 1, bytes: whole.length });
       assert.ok(readFileSync(saved).equals(whole), 'the saved session differs from what was written');
@@ -107,7 +98,7 @@ describe('live worker', () => {
   });
 
   it('a command that cannot run fails with its reason', async () => {
-    const worker = new CaptureWorker(workerPath, { path: 'nope', fileName: 'nope', live: { spec: { kind: 'command', label: 'nope', command: join(dir, 'no-such-program'), args: [] } } }, () => {});
+    const worker = new CaptureWorker(bundle.path, { path: 'nope', fileName: 'nope', live: { spec: { kind: 'command', label: 'nope', command: join(bundle.dir, 'no-such-program'), args: [] } } }, () => {});
     try {
       const outcome = await worker.result;
       assert.equal(outcome.kind, 'failed');

@@ -5,29 +5,20 @@
  * capture nor a trace fails with a clear reason, never an empty editor.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { build } from 'esbuild';
+import { describe, it } from 'node:test';
 import { MarkerKind } from '../../src/protocol';
 import { CaptureWorker } from '../../src/host/parseClient';
 import type { ParseJob } from '../../src/host/workerProtocol';
+import { bundledWorker } from '../support/worker';
 
 const TRACE = 'test/fixtures/nat-trace/natbug-buggy.jsonl';
 const LOG = 'test/fixtures/nat-trace/natbug-buggy.log';
-let dir = '';
-let workerPath = '';
-
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tfl-trace-worker-'));
-  workerPath = join(dir, 'parseWorker.js');
-  await build({ entryPoints: ['src/host/parseWorker.ts'], outfile: workerPath, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
-});
-after(() => rmSync(dir, { recursive: true, force: true }));
+const bundle = bundledWorker('tfl-trace-worker-');
 
 async function openView(path: string, natLog?: ParseJob['natLog']) {
-  const worker = new CaptureWorker(workerPath, { path, fileName: path.slice(path.lastIndexOf('/') + 1), natLog }, () => {});
+  const worker = new CaptureWorker(bundle.path, { path, fileName: path.slice(path.lastIndexOf('/') + 1), natLog }, () => {});
   return { worker, outcome: await worker.result };
 }
 
@@ -78,7 +69,7 @@ describe('worker on NAT traces and logs', () => {
   });
 
   it('a file that is neither a capture nor a trace: a clear reason', async () => {
-    const path = join(dir, 'notes.log');
+    const path = join(bundle.dir, 'notes.log');
     writeFileSync(path, 'nothing to see here\n');
     const { worker, outcome } = await openView(path);
     worker.dispose();

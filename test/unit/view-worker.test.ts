@@ -5,27 +5,17 @@
  * cancel stops a worker that is still reading.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { build } from 'esbuild';
+import { describe, it } from 'node:test';
 import { CaptureWorker, type ParseProgress } from '../../src/host/parseClient';
 // @ts-expect-error -- a plain .mjs script without types
 import { writeSyntheticPcap } from '../../bench/synth.mjs';
+import { bundledWorker } from '../support/worker';
 
 const DEMO = 'test/fixtures/demo.pcap';
-let dir = '';
-let workerPath = '';
+const bundle = bundledWorker('tfl-worker-');
 
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tfl-worker-'));
-  workerPath = join(dir, 'parseWorker.js');
-  await build({ entryPoints: ['src/host/parseWorker.ts'], outfile: workerPath, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
-});
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-const open = (path = DEMO, onProgress: (p: ParseProgress) => void = () => {}) => new CaptureWorker(workerPath, { path, fileName: 'demo.pcap' }, onProgress);
+const open = (path = DEMO, onProgress: (p: ParseProgress) => void = () => {}) => new CaptureWorker(bundle.path, { path, fileName: 'demo.pcap' }, onProgress);
 
 describe('capture worker', () => {
   it('reads the capture (a small one in one final update), then answers series and packet queries with typed arrays', async () => {
@@ -60,11 +50,11 @@ describe('capture worker', () => {
   });
 
   it('posts updates while a larger file is read: the first with flows, analysed, revisions rising; queries answered before the end', async () => {
-    const big = join(dir, 'synth.pcap');
+    const big = join(bundle.dir, 'synth.pcap');
     writeSyntheticPcap(big, { packets: 60_000, flows: 3 });
     const progress: ParseProgress[] = [];
     let early: Promise<unknown> | undefined;
-    const worker = new CaptureWorker(workerPath, { path: big, fileName: 'synth.pcap' }, (p) => {
+    const worker = new CaptureWorker(bundle.path, { path: big, fileName: 'synth.pcap' }, (p) => {
       progress.push(p);
       early ??= worker.series({ flowId: 0, direction: 'ab', t0: 0, t1: 100, pixelWidth: 100 });
     });
