@@ -87,3 +87,14 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/** `bytes` cut into pieces of the given sizes, cycled (the last piece may be shorter): a stream as a source delivers it. */
+export function cutInto<T extends Uint8Array>(bytes: T, sizes: readonly number[]): T[] {
+  const pieces: T[] = [];
+  for (let at = 0, k = 0; at < bytes.length; k++) {
+    const n = sizes[k % sizes.length];
+    pieces.push(bytes.subarray(at, at + n) as T);
+    at += n;
+  }
+  return pieces;
+}

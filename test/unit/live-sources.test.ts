@@ -13,6 +13,7 @@ import { after, describe, it } from 'node:test';
 import { attachSource } from '../../src/core/live/attach';
 import { parseSocketAddress } from '../../src/core/live/socketSource';
 import { RecordingSink } from '../support/live-sink';
+import { cutInto } from '../support/bytes';
 
 const dir = mkdtempSync(join(tmpdir(), 'tfl-live-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,14 +22,7 @@ const FAST = { pollMs: 20 };
 
 /** Odd-sized pieces of `bytes`: 1, 7, 24, 4095, … so records and headers are split everywhere. */
 function oddPieces(bytes: Buffer): Buffer[] {
-  const sizes = [1, 7, 24, 4095, 13, 16, 9000, 3];
-  const out: Buffer[] = [];
-  for (let at = 0, i = 0; at < bytes.length; i++) {
-    const n = sizes[i % sizes.length];
-    out.push(bytes.subarray(at, at + n));
-    at += n;
-  }
-  return out;
+  return cutInto(bytes, [1, 7, 24, 4095, 13, 16, 9000, 3]);
 }
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -14,6 +14,7 @@ import { CaptureModel } from '../../src/core/model/captureModel';
 import { writePcap } from '../support/capture-writer';
 import { corpusAvailable, CORPUS_DIR } from '../support/corpus';
 import { conversation } from '../support/tcp-script';
+import { cutInto } from '../support/bytes';
 
 /** What a flow's analysis says, as plain JSON (the analyzer and the lazy series left out, the timeline built). */
 function analysisJson(a: FlowAnalysis | undefined): unknown {
@@ -70,16 +71,6 @@ function checkEveryRefresh(name: string, chunks: Uint8Array[], compareEvery = 1)
   return compared;
 }
 
-/** `bytes` cut into pieces of the given sizes, cycled. */
-function cut(bytes: Uint8Array, sizes: number[]): Uint8Array[] {
-  const chunks: Uint8Array[] = [];
-  for (let at = 0, k = 0; at < bytes.length; k++) {
-    const n = sizes[k % sizes.length];
-    chunks.push(bytes.subarray(at, at + n));
-    at += n;
-  }
-  return chunks;
-}
 
 /** About `count` pieces of uneven sizes (so cuts fall everywhere: mid-record, mid-episode). */
 function unevenSizes(length: number, count: number): number[] {
@@ -132,23 +123,23 @@ describe('a grown flow re-analysed from its checkpoints equals a fresh analysis,
   for (const file of FIXTURES) {
     it(file, () => {
       const bytes = readFileSync(file);
-      for (const count of [7, 40]) checkEveryRefresh(file, cut(bytes, unevenSizes(bytes.length, count)));
+      for (const count of [7, 40]) checkEveryRefresh(file, cutInto(bytes, unevenSizes(bytes.length, count)));
     });
   }
 
   it('the synthetic live stream with a stall every 400 packets (many chunkings)', () => {
     const bytes = synthetic({ packets: 12_000, seconds: 6, concurrent: 2, flowPackets: 1e9, stallEvery: 400, chunkBytes: 4096 });
-    for (const sizes of [[4096], [1500, 97, 30_011], [54, 66, 70_000]]) checkEveryRefresh('synthetic', cut(bytes, sizes), 3);
+    for (const sizes of [[4096], [1500, 97, 30_011], [54, 66, 70_000]]) checkEveryRefresh('synthetic', cutInto(bytes, sizes), 3);
   });
 
   it('one synthetic connection cut at every packet for a while (each checkpoint and look-ahead crossed)', () => {
     const bytes = synthetic({ packets: 1_500, seconds: 1, concurrent: 1, flowPackets: 1e9, stallEvery: 400, chunkBytes: 4096 });
-    checkEveryRefresh('synthetic-one', cut(bytes, [24 + 70, 70, 66, 66]));
+    checkEveryRefresh('synthetic-one', cutInto(bytes, [24 + 70, 70, 66, 66]));
   });
 
   it('a synthetic connection captured from its middle (scale inference runs, RTT from ACKs: no handshake)', () => {
     const bytes = withoutFirstPackets(synthetic({ packets: 6_000, seconds: 3, concurrent: 1, flowPackets: 1e9, stallEvery: 400, chunkBytes: 4096 }), 150);
-    for (const sizes of [[2048], [700, 13, 9000]]) checkEveryRefresh('synthetic-middle', cut(bytes, sizes));
+    for (const sizes of [[2048], [700, 13, 9000]]) checkEveryRefresh('synthetic-middle', cutInto(bytes, sizes));
     const model = new CaptureModel({ name: 'middle' });
     model.push(bytes);
     const analysis = model.analysis(0)!;
@@ -165,7 +156,7 @@ describe('a grown flow re-analysed from its checkpoints equals a fresh analysis,
       for (let k = 1; k <= 10; k++) c.data('b', 1280, 20 * r + k);
     }
     const bytes = writePcap(c.ack('a', 600).frames, { nanos: true });
-    for (const sizes of [[300], [1337, 50, 4000]]) checkEveryRefresh('inferred', cut(bytes, sizes));
+    for (const sizes of [[300], [1337, 50, 4000]]) checkEveryRefresh('inferred', cutInto(bytes, sizes));
     const model = new CaptureModel({ name: 'inferred' });
     model.push(bytes);
     assert.equal(model.analysis(0)!.windowScale.a.source, 'inferred');
@@ -177,7 +168,7 @@ describe('a grown flow re-analysed from its checkpoints equals a fresh analysis,
       const file = join(CORPUS_DIR, rel);
       assert.ok(existsSync(file), `corpus sample ${rel} is missing`);
       const bytes = readFileSync(file);
-      checkEveryRefresh(rel, cut(bytes, unevenSizes(bytes.length, 25)));
+      checkEveryRefresh(rel, cutInto(bytes, unevenSizes(bytes.length, 25)));
     }
   });
 });

@@ -16,6 +16,7 @@ import { SourceError } from '../../src/core/trace/source';
 import { SyntheticStream } from '../../bench/liveStream';
 import type { CaptureSummary } from '../../src/core/summary';
 import { CORPUS_DIR } from '../support/corpus';
+import { cutInto } from '../support/bytes';
 
 const MULTI = join(CORPUS_DIR, 'generated/zw05_v6_multi.pcapng');
 const FILES = [
@@ -32,11 +33,8 @@ function pushAll(name: string, bytes: Uint8Array, sizes: number[], refreshEvery 
   const model = new CaptureModel({ name });
   const events: ModelEvent[] = [];
   const views: ReturnType<CaptureModel['view']>[] = [];
-  let k = 0;
-  for (let at = 0; at < bytes.length; k++) {
-    const n = sizes[k % sizes.length];
-    model.push(bytes.subarray(at, at + n));
-    at += n;
+  for (const [k, piece] of cutInto(bytes, sizes).entries()) {
+    model.push(piece);
     if (k % refreshEvery === refreshEvery - 1) {
       const u = model.refresh();
       events.push(...u.events);
